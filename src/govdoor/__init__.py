@@ -1,0 +1,5 @@
+"""govdoor: one door to government."""
+
+from govdoor.celery import app as celery_app
+
+__all__ = ["celery_app"]

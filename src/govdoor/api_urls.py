@@ -1,0 +1,8 @@
+"""/api/v1/: each domain contributes its `api/urls.py`."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("govdoor.organisations.api.urls")),
+    path("", include("govdoor.identity.api.urls")),
+]

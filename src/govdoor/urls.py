@@ -1,0 +1,28 @@
+"""Root URL map: each bounded context mounts its own urls module."""
+
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+
+from govdoor.core import views as ops
+
+urlpatterns = [
+    path("healthz", ops.healthz, name="healthz"),
+    path("readyz", ops.readyz, name="readyz"),
+    path("metrics", ops.metrics, name="metrics"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("oidc/", include("mozilla_django_oidc.urls")),
+    path("o/", include("govdoor.identity.oidc_provider_urls")),
+    path("api/schema", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/v1/", include("govdoor.api_urls")),
+    path("django-admin/", admin.site.urls),
+    path("backoffice/", include("govdoor.backoffice.urls")),
+    path("", include("govdoor.portal.urls")),
+]
+
+handler404 = "govdoor.portal.views.not_found"
+handler403 = "govdoor.portal.views.forbidden"
+handler500 = "govdoor.portal.views.server_error"
+
+__all__ = ["urlpatterns", "i18n_patterns"]
