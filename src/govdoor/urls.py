@@ -18,6 +18,7 @@ urlpatterns = [
     path("api/v1/", include("govdoor.api_urls")),
     path("django-admin/", admin.site.urls),
     path("backoffice/", include("govdoor.backoffice.urls")),
+    path("", include("govdoor.identity.urls")),
     path("", include("govdoor.portal.urls")),
 ]
 

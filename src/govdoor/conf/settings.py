@@ -7,6 +7,8 @@ Celery on RabbitMQ/Redis, and every secret must be set or the process refuses to
 
 from __future__ import annotations
 
+import os
+
 from django.utils.translation import gettext_lazy as _
 
 from govdoor.conf.env import BASE_DIR, IS_PRODUCTION, MODE, VAR_DIR, env, refuse_missing_secrets, secret
@@ -64,7 +66,7 @@ MIDDLEWARE = [
 ROOT_URLCONF = "govdoor.urls"
 WSGI_APPLICATION = "govdoor.wsgi.application"
 AUTH_USER_MODEL = "identity.User"
-LOGIN_URL = "portal:sign-in"
+LOGIN_URL = "identity:sign-in"
 
 TEMPLATES = [
     {
