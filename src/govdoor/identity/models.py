@@ -158,3 +158,22 @@ class Mandate(models.Model):
 
     def __str__(self) -> str:
         return f"mandate {self.id} ({self.kind})"
+
+
+class AgencyClient(models.Model):
+    """An agency system that calls govdoor's API with OAuth2 client credentials.
+
+    Why not swap django-oauth-toolkit's Application model: swapping is invasive; a one-to-one
+    beside it is enough to know which organisation a token speaks for.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
+    application = models.OneToOneField("oauth2_provider.Application", on_delete=models.CASCADE,
+                                       related_name="agency_client")
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE,
+                                     related_name="agency_clients")
+    name = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.name
