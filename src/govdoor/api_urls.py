@@ -5,4 +5,6 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("govdoor.organisations.api.urls")),
     path("", include("govdoor.identity.api.urls")),
+    path("", include("govdoor.registries.api.urls")),
+    path("", include("govdoor.ledger.api.urls")),
 ]

@@ -18,7 +18,10 @@ urlpatterns = [
     path("api/v1/", include("govdoor.api_urls")),
     path("django-admin/", admin.site.urls),
     path("backoffice/", include("govdoor.backoffice.urls")),
+    path("govstack/dr/", include("govdoor.registries.govstack_urls")),
     path("", include("govdoor.identity.urls")),
+    path("", include("govdoor.ledger.urls")),
+    path("", include("govdoor.registries.urls")),
     path("", include("govdoor.portal.urls")),
 ]
 

@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "govdoor.core",
     "govdoor.organisations",
     "govdoor.identity",
+    "govdoor.registries",
+    "govdoor.ledger",
     "govdoor.portal",
     "govdoor.backoffice",
     "govdoor.demo",
