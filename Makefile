@@ -76,7 +76,7 @@ openapi-check: deps
 	diff -u openapi.yaml var/openapi.generated.yaml || { echo "openapi.yaml is out of date: run make openapi"; exit 1; }
 
 bench: install
-	$(PY) benchmarks/run.py
+	$(PY) benchmarks/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) $(TOOLS) var frontend/node_modules

@@ -7,4 +7,5 @@ urlpatterns = [
     path("", include("govdoor.identity.api.urls")),
     path("", include("govdoor.registries.api.urls")),
     path("", include("govdoor.ledger.api.urls")),
+    path("", include("govdoor.messaging.api.urls")),
 ]

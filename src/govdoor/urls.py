@@ -21,6 +21,7 @@ urlpatterns = [
     path("govstack/dr/", include("govdoor.registries.govstack_urls")),
     path("", include("govdoor.identity.urls")),
     path("", include("govdoor.ledger.urls")),
+    path("", include("govdoor.messaging.urls")),
     path("", include("govdoor.registries.urls")),
     path("", include("govdoor.portal.urls")),
 ]

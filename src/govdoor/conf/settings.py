@@ -11,7 +11,15 @@ import os
 
 from django.utils.translation import gettext_lazy as _
 
-from govdoor.conf.env import BASE_DIR, IS_PRODUCTION, MODE, VAR_DIR, env, refuse_missing_secrets, secret
+from govdoor.conf.env import (
+    BASE_DIR,
+    IS_PRODUCTION,
+    MODE,
+    VAR_DIR,
+    env,
+    refuse_missing_secrets,
+    secret,
+)
 
 GOVDOOR_MODE = MODE
 DEBUG = env.bool("DJANGO_DEBUG", default=MODE == "demo")
@@ -43,6 +51,7 @@ INSTALLED_APPS = [
     "govdoor.identity",
     "govdoor.registries",
     "govdoor.ledger",
+    "govdoor.messaging",
     "govdoor.portal",
     "govdoor.backoffice",
     "govdoor.demo",
@@ -122,8 +131,10 @@ PASSWORD_HASHERS = (
     else ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
 )
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 12}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
@@ -181,6 +192,25 @@ OAUTH2_PROVIDER_GRANT_MODEL = "oauth2_provider.Grant"
 # "kid:base64(32 bytes)" comma separated; the first is used for new encryptions.
 GOVDOOR_FIELD_KEYS = secret("GOVDOOR_FIELD_KEYS")
 GOVDOOR_BLIND_INDEX_KEY = secret("GOVDOOR_BLIND_INDEX_KEY")
+# Data-use ledger checkpoints: Ed25519 seed (base64, 32 bytes); the key name is also the origin.
+GOVDOOR_LEDGER_SIGNING_KEY = secret("GOVDOOR_LEDGER_SIGNING_KEY")
+GOVDOOR_LEDGER_KEY_NAME = env.str("GOVDOOR_LEDGER_KEY_NAME", default="govdoor.example/ledger")
+
+# --- Messaging (channels, signing, authenticity checker) ----------------------------------
+GOVDOOR_MESSAGE_SIGNING_KEY = secret("GOVDOOR_MESSAGE_SIGNING_KEY")  # Ed25519 seed, base64
+GOVDOOR_SMTP_URL = env.str("GOVDOOR_SMTP_URL", default="smtp://127.0.0.1:8025")
+GOVDOOR_MAIL_FROM = env.str("GOVDOOR_MAIL_FROM", default="govdoor <no-reply@govdoor.example>")
+GOVDOOR_SMS_CHANNEL = env.str("GOVDOOR_SMS_CHANNEL", default="sms-demo")  # or "sms-http"
+GOVDOOR_SMS_HTTP_URL = env.str("GOVDOOR_SMS_HTTP_URL", default="")
+GOVDOOR_SMS_HTTP_TOKEN = env.str("GOVDOOR_SMS_HTTP_TOKEN", default="")
+GOVDOOR_VAPID_PRIVATE_KEY = secret("GOVDOOR_VAPID_PRIVATE_KEY")  # 32 random bytes, base64
+GOVDOOR_VAPID_SUBJECT = env.str("GOVDOOR_VAPID_SUBJECT", default="mailto:ops@govdoor.example")
+GOVDOOR_NOTIFICATION_MAX_ATTEMPTS = env.int("GOVDOOR_NOTIFICATION_MAX_ATTEMPTS", default=6)
+GOVDOOR_MESSAGING_API_RATE = env.str("GOVDOOR_MESSAGING_API_RATE", default="600/min")
+GOVDOOR_CHECKER_RATE = env.str("GOVDOOR_CHECKER_RATE", default="20/min")
+GOVDOOR_CHECKER_MIN_SECONDS = env.float(
+    "GOVDOOR_CHECKER_MIN_SECONDS", default=0.0 if MODE == "test" else 0.2
+)
 
 # --- API ----------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -203,12 +233,14 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "MandateKindEnum": "govdoor.identity.models.Mandate.Kind",
+        "AreaKindEnum": "govdoor.organisations.models.Area.Kind",
+    },
 }
 
 # --- Tasks --------------------------------------------------------------------------------
-CELERY_BROKER_URL = env.str(
-    "CELERY_BROKER_URL", default="memory://" if not IS_PRODUCTION else ""
-)
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="memory://" if not IS_PRODUCTION else "")
 if IS_PRODUCTION and not CELERY_BROKER_URL:
     from govdoor.conf import env as _env_module
 
@@ -221,9 +253,15 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_BEAT_SCHEDULE = {
     "outbox-relay": {"task": "core.outbox_relay", "schedule": 2.0},
+    "ledger-sequence": {"task": "ledger.sequence", "schedule": 1.0},
+    "messaging-sweep": {"task": "messaging.notifications_sweep", "schedule": 30.0},
+    "messaging-reminders": {"task": "messaging.reminders_due", "schedule": 900.0},
+    "messaging-purge": {"task": "messaging.messages_purge", "schedule": 86400.0},
 }
 # Events relayed straight after commit in the embedded mode (no beat running there).
-GOVDOOR_OUTBOX_RELAY_ON_COMMIT = env.bool("GOVDOOR_OUTBOX_RELAY_ON_COMMIT", default=not IS_PRODUCTION)
+GOVDOOR_OUTBOX_RELAY_ON_COMMIT = env.bool(
+    "GOVDOOR_OUTBOX_RELAY_ON_COMMIT", default=not IS_PRODUCTION
+)
 
 # --- i18n ---------------------------------------------------------------------------------
 LANGUAGE_CODE = "en"
@@ -238,8 +276,10 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "frontend" / "dist"]
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
-                "OPTIONS": {"location": str(VAR_DIR / "media")}},
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(VAR_DIR / "media")},
+    },
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if IS_PRODUCTION

@@ -12,6 +12,7 @@ reveal the value to someone who reads the database without the key.
 from __future__ import annotations
 
 import base64
+import binascii
 import hashlib
 import hmac
 import os
@@ -45,7 +46,12 @@ def parse_keyring(spec: str) -> Keyring:
         kid, sep, b64 = part.partition(":")
         if not sep or not kid.isalnum():
             raise ImproperlyConfigured("GOVDOOR_FIELD_KEYS entries must look like kid:base64key")
-        key = base64.b64decode(b64)
+        if kid in keys:
+            raise ImproperlyConfigured(f"field key id {kid!r} appears twice")
+        try:
+            key = base64.b64decode(b64, validate=True)
+        except binascii.Error:
+            raise ImproperlyConfigured(f"field key {kid!r} is not valid base64") from None
         if len(key) != 32:
             raise ImproperlyConfigured(f"field key {kid!r} must be 32 bytes (AES-256)")
         keys[kid] = key
@@ -68,24 +74,37 @@ def encrypt(plaintext: str, *, context: str = "", ring: Keyring | None = None) -
     """Encrypt to "g1.<kid>.<base64(nonce||ciphertext||tag)>"; `context` is bound as AAD."""
     ring = ring or keyring()
     nonce = os.urandom(12)
-    sealed = AESGCM(ring.keys[ring.active_kid]).encrypt(
-        nonce, plaintext.encode(), context.encode()
-    )
+    sealed = AESGCM(ring.keys[ring.active_kid]).encrypt(nonce, plaintext.encode(), context.encode())
     blob = base64.urlsafe_b64encode(nonce + sealed).decode().rstrip("=")
     return f"{ENVELOPE_VERSION}.{ring.active_kid}.{blob}"
 
 
-def decrypt(envelope: str, *, context: str = "", ring: Keyring | None = None) -> str:
-    ring = ring or keyring()
-    try:
-        version, kid, blob = envelope.split(".", 2)
-    except ValueError:
-        raise DecryptionError("not a govdoor envelope") from None
+def _split(envelope: str) -> tuple[str, str, str]:
+    parts = envelope.split(".", 2) if isinstance(envelope, str) else []
+    if len(parts) != 3:
+        raise DecryptionError("not a govdoor envelope")
+    version, kid, blob = parts
     if version != ENVELOPE_VERSION:
         raise DecryptionError(f"unknown envelope version {version!r}")
+    return version, kid, blob
+
+
+def decrypt(envelope: str, *, context: str = "", ring: Keyring | None = None) -> str:
+    """Open an envelope sealed under any key of the ring; `context` must match the sealing one.
+
+    Every failure (malformed, unknown key, wrong context, tampered bytes) is a
+    DecryptionError, so callers have one thing to catch and nothing leaks the plaintext.
+    """
+    ring = ring or keyring()
+    _, kid, blob = _split(envelope)
     if kid not in ring.keys:
         raise DecryptionError(f"unknown key id {kid!r}")
-    raw = base64.urlsafe_b64decode(blob + "=" * (-len(blob) % 4))
+    try:
+        raw = base64.urlsafe_b64decode(blob + "=" * (-len(blob) % 4))
+    except (binascii.Error, ValueError):
+        raise DecryptionError("envelope is not valid base64") from None
+    if len(raw) < 12 + 16:
+        raise DecryptionError("envelope is too short")
     try:
         return AESGCM(ring.keys[kid]).decrypt(raw[:12], raw[12:], context.encode()).decode()
     except Exception as exc:  # InvalidTag and friends
@@ -93,7 +112,7 @@ def decrypt(envelope: str, *, context: str = "", ring: Keyring | None = None) ->
 
 
 def key_id_of(envelope: str) -> str:
-    return envelope.split(".", 2)[1]
+    return _split(envelope)[1]
 
 
 def reencrypt(envelope: str, *, context: str = "", ring: Keyring | None = None) -> str:

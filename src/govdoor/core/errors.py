@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
-from rest_framework.views import exception_handler
+from rest_framework.views import exception_handler, set_rollback
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 PROBLEM_BASE = "https://govdoor.example/problems/"
@@ -21,7 +21,7 @@ PROBLEM_BASE = "https://govdoor.example/problems/"
 class DomainError(Exception):
     """A rule of the domain refused the action; services raise subclasses of this."""
 
-    status_code = status.HTTP_400_BAD_REQUEST
+    status_code: int = status.HTTP_400_BAD_REQUEST
     problem_type = "domain-error"
     title = "The request was refused"
 
@@ -56,7 +56,12 @@ class Unavailable(DomainError):
 
 
 def problem(
-    *, status_code: int, title: str, detail: str, type_: str, errors: list[dict[str, str]] | None = None
+    *,
+    status_code: int,
+    title: str,
+    detail: str,
+    type_: str,
+    errors: list[dict[str, str]] | None = None,
 ) -> dict[str, Any]:
     body: dict[str, Any] = {
         "type": PROBLEM_BASE + type_,
@@ -74,7 +79,10 @@ def _flatten(detail: Any, prefix: str = "") -> list[dict[str, str]]:
     out: list[dict[str, str]] = []
     if isinstance(detail, dict):
         for key, value in detail.items():
-            name = f"{prefix}.{key}" if prefix else str(key)
+            if isinstance(key, int):  # ListField errors come keyed by item index
+                name = f"{prefix}[{key}]"
+            else:
+                name = f"{prefix}.{key}" if prefix else str(key)
             if key == "non_field_errors":
                 name = prefix or "body"
             out.extend(_flatten(value, name))
@@ -99,6 +107,9 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
             type_=exc.problem_type,
             errors=errors,
         )
+        # As DRF does for its own exceptions: a refused request must not commit half its work
+        # when ATOMIC_REQUESTS is on.
+        set_rollback()
         return Response(body, status=exc.status_code, content_type=PROBLEM_CONTENT_TYPE)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
@@ -128,9 +139,16 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
     return response
 
 
-def problem_response(request: HttpRequest, status_code: int, title: str, detail: str) -> JsonResponse:
+def problem_response(
+    request: HttpRequest, status_code: int, title: str, detail: str
+) -> JsonResponse:
     return JsonResponse(
-        problem(status_code=status_code, title=title, detail=detail, type_=title.lower().replace(" ", "-")),
+        problem(
+            status_code=status_code,
+            title=title,
+            detail=detail,
+            type_=title.lower().replace(" ", "-"),
+        ),
         status=status_code,
         content_type=PROBLEM_CONTENT_TYPE,
     )

@@ -37,7 +37,7 @@ consumers: Registry[Consumer] = Registry("event consumers")
 
 
 def subscribe(*topics: str, consumer_id: str) -> Callable[[Handler], Handler]:
-    """Register `handler` for `topics`: `@subscribe("population.address_changed", consumer_id=…)`."""
+    """Register a handler: `@subscribe("population.address_changed", consumer_id="…")`."""
 
     def decorator(handler: Handler) -> Handler:
         consumers.register(consumer_id)(Consumer(consumer_id, frozenset(topics), handler))
@@ -57,6 +57,14 @@ def _check_payload(payload: dict[str, Any]) -> None:
         raise ValueError(f"event payloads carry ids and field names only, not {sorted(leaked)}")
 
 
+def _relay_soon() -> None:
+    """After commit in the embedded mode. Robust: the change is committed whatever happens
+    here, so a relay failure is logged and left to the next relay, not shown to the user."""
+    from govdoor.core.tasks import outbox_relay
+
+    outbox_relay.delay()
+
+
 def event_publish(*, topic: str, payload: dict[str, Any]) -> OutboxEvent:
     """Write an event into the outbox inside the caller's transaction."""
     _check_payload(payload)
@@ -67,9 +75,7 @@ def event_publish(*, topic: str, payload: dict[str, Any]) -> OutboxEvent:
         request_id=current_request_id() or "",
     )
     if settings.GOVDOOR_OUTBOX_RELAY_ON_COMMIT:
-        from govdoor.core.tasks import outbox_relay
-
-        transaction.on_commit(lambda: outbox_relay.delay())
+        transaction.on_commit(_relay_soon, robust=True)
     return event
 
 
@@ -80,10 +86,10 @@ def events_publish(*, topic: str, payloads: Iterable[dict[str, Any]]) -> list[Ou
     rows = []
     for payload in payloads:
         _check_payload(payload)
-        rows.append(OutboxEvent(topic=topic, payload=payload, occurred_at=now, request_id=request_id))
+        rows.append(
+            OutboxEvent(topic=topic, payload=payload, occurred_at=now, request_id=request_id)
+        )
     created = OutboxEvent.objects.bulk_create(rows, batch_size=1000)
     if created and settings.GOVDOOR_OUTBOX_RELAY_ON_COMMIT:
-        from govdoor.core.tasks import outbox_relay
-
-        transaction.on_commit(lambda: outbox_relay.delay())
+        transaction.on_commit(_relay_soon, robust=True)
     return created

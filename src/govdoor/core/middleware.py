@@ -38,8 +38,12 @@ class RequestContextMiddleware:
         if route not in {"healthz", "metrics"}:
             log.info(
                 "request",
-                extra={"method": request.method, "route": route,
-                       "status": response.status_code, "ms": round(elapsed * 1000, 1),
-                       "request_id": request_id},
+                extra={
+                    "method": request.method,
+                    "route": route,
+                    "status": response.status_code,
+                    "ms": round(elapsed * 1000, 1),
+                    "request_id": request_id,
+                },
             )
         return response

@@ -32,6 +32,10 @@ class Registry(Generic[T]):
 
         return decorator
 
+    def unregister(self, plugin_id: str) -> None:
+        """Remove a plugin (tests that register throwaway consumers clean up with this)."""
+        self._items.pop(plugin_id, None)
+
     def get(self, plugin_id: str) -> T:
         try:
             return self._items[plugin_id]

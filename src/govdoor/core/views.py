@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
+
 from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest, multiprocess
 
 
 @never_cache
@@ -24,14 +26,27 @@ def _database_ok() -> str | None:
     return None
 
 
-def _broker_ok() -> str | None:
-    if settings.CELERY_TASK_ALWAYS_EAGER:
-        return None  # tasks run in process: there is no broker to reach
+def _broker_ok(url: str | None = None, *, timeout: float = 2.0) -> str | None:
+    """None when the broker answers, else the error's class name (never the URL: it has a password).
+
+    In demo and test mode tasks run in process and there is no broker to reach; in
+    production mode the broker is always checked. One attempt, no retry sleeps, so a
+    probe answers within `timeout`.
+    """
+    if url is None:
+        if settings.CELERY_TASK_ALWAYS_EAGER and settings.GOVDOOR_MODE != "production":
+            return None
+        url = settings.CELERY_BROKER_URL
+    if not url:
+        return "NoBrokerConfigured"
     from govdoor.celery import app
 
     try:
-        with app.connection_for_write() as conn:
-            conn.ensure_connection(max_retries=1, timeout=2)
+        # Through the Celery app, so the broker's SSL and transport options apply.
+        with app.connection_for_write(url, connect_timeout=timeout) as conn:
+            conn.ensure_connection(
+                max_retries=1, interval_start=0, interval_step=0, timeout=timeout
+            )
     except Exception as exc:
         return type(exc).__name__
     return None
@@ -50,4 +65,9 @@ def readyz(request: HttpRequest) -> JsonResponse:
 
 @never_cache
 def metrics(request: HttpRequest) -> HttpResponse:
+    """Prometheus text; under gunicorn with PROMETHEUS_MULTIPROC_DIR, all workers together."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+        return HttpResponse(generate_latest(registry), content_type=CONTENT_TYPE_LATEST)
     return HttpResponse(generate_latest(), content_type=CONTENT_TYPE_LATEST)

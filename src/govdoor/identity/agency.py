@@ -36,8 +36,9 @@ def agency_client_create(
         hash_client_secret=True,
         algorithm="",
     )
-    client = AgencyClient.objects.create(application=application, organisation=organisation,
-                                         name=name)
+    client = AgencyClient.objects.create(
+        application=application, organisation=organisation, name=name
+    )
     client.allowed_scopes = list(scopes)  # type: ignore[attr-defined]
     return client, client_secret
 
@@ -47,13 +48,17 @@ def request_organisation(request: Request | Any) -> Organisation | None:
     token = getattr(request, "auth", None)
     application = getattr(token, "application", None)
     if application is not None:
-        client = AgencyClient.objects.select_related("organisation").filter(
-            application=application
-        ).first()
+        client = (
+            AgencyClient.objects.select_related("organisation")
+            .filter(application=application)
+            .first()
+        )
         return client.organisation if client else None
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
-        org_id = request.session.get(SESSION_ORGANISATION_KEY) if hasattr(request, "session") else None
+        org_id = (
+            request.session.get(SESSION_ORGANISATION_KEY) if hasattr(request, "session") else None
+        )
         roles = user.staff_roles.select_related("organisation")
         role = roles.filter(organisation_id=org_id).first() if org_id else roles.first()
         return role.organisation if role else None

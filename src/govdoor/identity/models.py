@@ -60,8 +60,9 @@ class Address(models.Model):
     house_number = models.CharField(max_length=20)
     postcode = models.CharField(max_length=16)
     town = models.CharField(max_length=120)
-    municipality = models.ForeignKey("organisations.Area", on_delete=models.PROTECT,
-                                     related_name="residents")
+    municipality = models.ForeignKey(
+        "organisations.Area", on_delete=models.PROTECT, related_name="residents"
+    )
     valid_from = models.DateField()
     valid_to = models.DateField(null=True, blank=True)
 
@@ -83,8 +84,9 @@ class FamilyLink(models.Model):
     kind = models.CharField(max_length=10, choices=Kind.choices)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["person", "relative", "kind"],
-                                               name="one_family_link")]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "relative", "kind"], name="one_family_link")
+        ]
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.kind} {self.relative_id}"
@@ -95,8 +97,9 @@ class Business(models.Model):
     registration_number = models.CharField(max_length=20, unique=True)
     name = models.CharField(max_length=200)
     legal_form = models.CharField(max_length=40)
-    municipality = models.ForeignKey("organisations.Area", on_delete=models.PROTECT,
-                                     related_name="businesses")
+    municipality = models.ForeignKey(
+        "organisations.Area", on_delete=models.PROTECT, related_name="businesses"
+    )
     founded_on = models.DateField()
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -111,8 +114,9 @@ class User(AbstractUser):
     """A sign-in account: a citizen (linked to a Person) or a staff member (StaffRoles)."""
 
     id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
-    person = models.OneToOneField(Person, null=True, blank=True, on_delete=models.SET_NULL,
-                                  related_name="user")
+    person = models.OneToOneField(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="user"
+    )
     preferred_language = models.CharField(max_length=8, default="en")
 
 
@@ -126,13 +130,15 @@ class Mandate(models.Model):
         BUSINESS = "business", _("Representative of a business")
 
     id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
-    representative = models.ForeignKey(Person, on_delete=models.CASCADE,
-                                       related_name="mandates_held")
-    represented_person = models.ForeignKey(Person, null=True, blank=True,
-                                           on_delete=models.CASCADE,
-                                           related_name="mandates_given")
-    represented_business = models.ForeignKey(Business, null=True, blank=True,
-                                             on_delete=models.CASCADE, related_name="mandates")
+    representative = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="mandates_held"
+    )
+    represented_person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.CASCADE, related_name="mandates_given"
+    )
+    represented_business = models.ForeignKey(
+        Business, null=True, blank=True, on_delete=models.CASCADE, related_name="mandates"
+    )
     kind = models.CharField(max_length=20, choices=Kind.choices)
     # Service codes or topics the mandate covers; ["*"] means everything.
     scope = models.JSONField(default=list)
@@ -140,8 +146,11 @@ class Mandate(models.Model):
     valid_until = models.DateField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     revoked_reason = models.CharField(max_length=300, blank=True, default="")
-    source = models.CharField(max_length=40, default="person",
-                              help_text=_("Where the mandate comes from: register, court, person"))
+    source = models.CharField(
+        max_length=40,
+        default="person",
+        help_text=_("Where the mandate comes from: register, court, person"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -168,12 +177,30 @@ class AgencyClient(models.Model):
     """
 
     id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
-    application = models.OneToOneField("oauth2_provider.Application", on_delete=models.CASCADE,
-                                       related_name="agency_client")
-    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE,
-                                     related_name="agency_clients")
+    application = models.OneToOneField(
+        "oauth2_provider.Application", on_delete=models.CASCADE, related_name="agency_client"
+    )
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="agency_clients"
+    )
     name = models.CharField(max_length=200)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
         return self.name
+
+
+class TokenAssurance(models.Model):
+    """The level of assurance behind an ID token govdoor issued as an OpenID provider.
+
+    Why stored: /o/userinfo/ is called by the agency's server without the person's session,
+    so the level of the sign-in that approved the request is kept beside the token.
+    """
+
+    id_token = models.OneToOneField(
+        "oauth2_provider.IDToken", on_delete=models.CASCADE, related_name="assurance"
+    )
+    level = models.PositiveSmallIntegerField(choices=LevelOfAssurance.choices)
+
+    def __str__(self) -> str:
+        return f"{self.id_token_id}: {self.level}"

@@ -16,7 +16,8 @@ def _check_digit(first8: str) -> int:
 
 def national_id_valid(value: str) -> bool:
     value = value.strip()
-    if len(value) != 9 or not value.isdigit():
+    # isascii: str.isdigit() also accepts other scripts' digits (and superscripts).
+    if len(value) != 9 or not (value.isascii() and value.isdigit()):
         return False
     check = _check_digit(value[:8])
     return check != 10 and check == int(value[8])

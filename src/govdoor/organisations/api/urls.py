@@ -1,3 +1,18 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from govdoor.organisations.api import views
+
+urlpatterns = [
+    path("organisations", views.OrganisationListView.as_view(), name="organisations-list"),
+    path(
+        "organisations/competent",
+        views.CompetentOrganisationsView.as_view(),
+        name="organisations-competent",
+    ),
+    path(
+        "organisations/<str:organisation_id>",
+        views.OrganisationDetailView.as_view(),
+        name="organisations-detail",
+    ),
+    path("areas", views.AreaListView.as_view(), name="areas-list"),
+]

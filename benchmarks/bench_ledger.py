@@ -1,0 +1,292 @@
+"""P2: the data-use ledger on PostgreSQL (harness contract: benchmarks/README.md).
+
+Measures, in a fresh database created for the run and dropped after it:
+- durable appends/s: one transaction per access, each committing its queued entry, with the
+  sequencer integrating in batches, beside plain INSERTs of rows of the same size in the same
+  run (the ratio is the ledger's cost);
+- inclusion and consistency proof times on a large log (10,000,000 entries; 1,000,000 with
+  quick). The large tree is generated fast: synthetic leaf hashes and every complete subtree
+  computed in Python with hashlib and bulk-COPYed into the node table (the same layout the
+  sequencer writes), then proofs are served by the real selectors, and checked.
+
+The work runs in a child process whose DATABASE_URL points at the fresh database
+(benchmarks/server.py `fresh_database`, admin URL from BENCH_DATABASE_ADMIN_URL), so the
+harness's own Django (if any) is untouched. Whole run: about 1 minute with quick (1,000,000
+entries), several minutes without (10,000,000 entries, about 20,000,000 node rows).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run(quick: bool) -> dict[str, Any]:
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from benchmarks.server import fresh_database, server_env
+
+    with fresh_database("bench_ledger") as url:
+        env = server_env(url, DJANGO_SETTINGS_MODULE="govdoor.conf.settings")
+        child = subprocess.run(
+            [sys.executable, __file__, "--child", "quick" if quick else "full"],
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    if child.returncode != 0:
+        raise RuntimeError(f"bench_ledger child failed:\n{child.stderr[-4000:]}")
+    raw = json.loads(child.stdout.strip().splitlines()[-1])
+    return _shape(raw)
+
+
+def _shape(raw: dict[str, Any]) -> dict[str, Any]:
+    """The harness's shape: `rows` for the table, ratios and the rest below it."""
+    rows = [
+        {
+            "scenario": "plain INSERT, one durable transaction each (baseline)",
+            "per_s": raw["plain_inserts_per_s"],
+            "ms": "",
+        },
+        {
+            "scenario": "ledger_append, one durable transaction each + batched sequencer",
+            "per_s": raw["ledger_appends_per_s"],
+            "ms": "",
+        },
+        {
+            "scenario": f"inclusion proof, {raw['large_log_entries']:,} entries (median)",
+            "per_s": "",
+            "ms": raw["inclusion_proof_ms_median"],
+        },
+        {
+            "scenario": f"inclusion proof, {raw['large_log_entries']:,} entries (p95)",
+            "per_s": "",
+            "ms": raw["inclusion_proof_ms_p95"],
+        },
+        {
+            "scenario": f"consistency proof, {raw['large_log_entries']:,} entries (median)",
+            "per_s": "",
+            "ms": raw["consistency_proof_ms_median"],
+        },
+        {
+            "scenario": "sequence 1,000 queued entries onto the large log",
+            "per_s": "",
+            "ms": raw["sequence_1000_onto_large_log_ms"],
+        },
+    ]
+    return {
+        "rows": rows,
+        "ratios": {"ledger_appends_vs_plain_inserts": raw["ledger_to_plain_ratio"]},
+        "setup": {k: v for k, v in raw.items() if not k.endswith(("_per_s", "_ms_median"))},
+    }
+
+
+# --- the child: runs with Django on the fresh database ---------------------------------------
+
+
+def _appends(n: int) -> dict[str, Any]:
+    from unittest import mock
+
+    from django.db import connection, transaction
+
+    from govdoor.ledger import services
+    from govdoor.ledger.models import Record
+
+    def one() -> None:
+        with transaction.atomic():
+            services.ledger_append(
+                subject_id="0190b8c4-0000-7000-8000-000000000001",
+                actor_org="tax-agency",
+                actor_user=None,
+                action="read",
+                purpose="income-tax-assessment",
+                legal_basis="Income Tax Act s. 12",
+                fields=["address", "income"],
+            )
+
+    with mock.patch.object(services, "_sequencer_kick", lambda: None):
+        one()  # warm up
+        services.ledger_sequence_all()
+        started = time.perf_counter()
+        for i in range(n):
+            one()
+            if i % 500 == 499:  # the beat's batches
+                services.ledger_sequence_all()
+        services.ledger_sequence_all()
+        ledger_s = time.perf_counter() - started
+
+    row = Record.objects.order_by("-entry_id").first()
+    payload = row.body if row else "x" * 300
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE bench_plain (id bigserial PRIMARY KEY, h bytea, body text)")
+    started = time.perf_counter()
+    for _ in range(n):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO bench_plain (h, body) VALUES (%s, %s)", [os.urandom(32), payload]
+            )
+    plain_s = time.perf_counter() - started
+    return {
+        "appends": n,
+        "ledger_appends_per_s": round(n / ledger_s, 1),
+        "plain_inserts_per_s": round(n / plain_s, 1),
+        "ledger_to_plain_ratio": round((n / ledger_s) / (n / plain_s), 3),
+        "record_bytes": len(payload),
+        "note": "one durable transaction per append (synchronous_commit on), "
+        "sequenced in batches of up to 500, checkpoint signed per batch",
+    }
+
+
+def _build_large(size: int) -> tuple[bytes, float]:
+    """COPY `size` synthetic leaves and all complete subtrees; returns (root, seconds)."""
+    from django.db import connection
+
+    from govdoor.ledger import merkle
+    from govdoor.ledger.models import Head
+
+    started = time.perf_counter()
+    sha = hashlib.sha256
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "TRUNCATE ledger_node, ledger_record, ledger_entry, ledger_checkpoint, ledger_head"
+        )
+        cursor.execute("ALTER TABLE ledger_node DROP CONSTRAINT ledger_node_pkey")
+    raw = connection.connection
+    stack: list[tuple[int, int, bytes]] = []
+    with (
+        raw.cursor() as cur,
+        cur.copy("COPY ledger_node (level, position, hash) FROM STDIN") as copy,
+    ):
+        lines: list[str] = []
+        for i in range(size):
+            h = sha(b"\x00" + i.to_bytes(8, "big")).digest()
+            lines.append(f"0\t{i}\t\\\\x{h.hex()}\n")
+            stack.append((0, i, h))
+            while len(stack) >= 2 and stack[-1][0] == stack[-2][0]:
+                right, left = stack.pop(), stack.pop()
+                node = (left[0] + 1, left[1] >> 1, sha(b"\x01" + left[2] + right[2]).digest())
+                stack.append(node)
+                lines.append(f"{node[0]}\t{node[1]}\t\\\\x{node[2].hex()}\n")
+            if len(lines) >= 200_000:
+                copy.write("".join(lines))
+                lines.clear()
+        copy.write("".join(lines))
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE ledger_node ADD PRIMARY KEY (level, position)")
+        cursor.execute("ANALYZE ledger_node")
+    root = merkle.fold_right([h for _, _, h in stack])
+    Head.objects.create(pk=1, size=size, root=root)
+    return root, time.perf_counter() - started
+
+
+def _proofs(size: int, root: bytes, samples: int) -> dict[str, Any]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from govdoor.ledger import merkle, selectors
+    from govdoor.ledger.models import Node
+
+    rng = random.Random(20261123)
+    for _ in range(20):  # warm the connection and the planner; not timed
+        selectors.inclusion_proof_get(index=rng.randrange(size), tree_size_arg=size)
+    with CaptureQueriesContext(connection) as ctx:
+        selectors.inclusion_proof_get(index=rng.randrange(size), tree_size_arg=size)
+    queries = len(ctx.captured_queries)
+    times = []
+    for _ in range(samples):
+        index = rng.randrange(size)
+        started = time.perf_counter()
+        _, _, proof = selectors.inclusion_proof_get(index=index, tree_size_arg=size)
+        times.append((time.perf_counter() - started) * 1000)
+        leaf = bytes(Node.objects.get(level=0, position=index).hash)
+        assert merkle.inclusion_verify(
+            index=index, size=size, leaf=leaf, proof=proof, root_hash=root
+        ), index
+    ctimes = []
+    for _ in range(max(samples // 4, 10)):
+        first = rng.randrange(1, size)
+        started = time.perf_counter()
+        _, _, proof = selectors.consistency_proof_get(first=first, second=size)
+        ctimes.append((time.perf_counter() - started) * 1000)
+        assert merkle.consistency_verify(
+            first=first,
+            second=size,
+            first_root=selectors.tree_root(size=first),
+            second_root=root,
+            proof=proof,
+        )
+    times.sort()
+    return {
+        "inclusion_proof_ms_median": round(statistics.median(times), 3),
+        "inclusion_proof_ms_p95": round(times[int(len(times) * 0.95) - 1], 3),
+        "inclusion_proof_ms_max": round(times[-1], 3),
+        "inclusion_proof_queries": queries,
+        "inclusion_proof_nodes": len(merkle.keys_needed(merkle.inclusion_ranges(size // 3, size))),
+        "consistency_proof_ms_median": round(statistics.median(ctimes), 3),
+        "proofs_checked": samples + len(ctimes),
+    }
+
+
+def _sequence_on_top(extra: int) -> float:
+    """Sequencing new entries onto the large tree: reads only the right edge, no rebuild."""
+    from unittest import mock
+
+    from django.db import transaction
+
+    from govdoor.ledger import services
+
+    with mock.patch.object(services, "_sequencer_kick", lambda: None), transaction.atomic():
+        for _ in range(extra):
+            services.ledger_append(
+                subject_id="s",
+                actor_org="o",
+                actor_user=None,
+                action="read",
+                purpose="p",
+                legal_basis="l",
+                fields=["a"],
+            )
+    started = time.perf_counter()
+    services.ledger_sequence_all()
+    return (time.perf_counter() - started) * 1000
+
+
+def _child(quick: bool) -> dict[str, Any]:
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0)
+    out: dict[str, Any] = {"database": "postgresql (fresh database, dropped after the run)"}
+    out.update(_appends(1000 if quick else 5000))
+    size = 1_000_000 if quick else 10_000_000
+    root, build_s = _build_large(size)
+    out["large_log_entries"] = size
+    out["large_log_build_s"] = round(build_s, 1)
+    out["large_log_build_note"] = "synthetic leaf hashes; nodes computed with hashlib, COPYed"
+    out.update(_proofs(size, root, 200 if quick else 500))
+    out["sequence_1000_onto_large_log_ms"] = round(_sequence_on_top(1000), 1)
+    out["goal"] = "inclusion proof for 10,000,000 entries <= 5 ms with O(log n) reads"
+    out["goal_met_median"] = size == 10_000_000 and out["inclusion_proof_ms_median"] <= 5.0
+    out["goal_met_p95"] = size == 10_000_000 and out["inclusion_proof_ms_p95"] <= 5.0
+    out["machine"] = f"{os.cpu_count()} cores, shared with other work during the run"
+    return out
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "--child":
+        print(json.dumps(_child(sys.argv[2] == "quick")))
+    else:
+        print(json.dumps(run(quick="--quick" in sys.argv), indent=2))

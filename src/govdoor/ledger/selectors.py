@@ -1,0 +1,229 @@
+"""Reading the ledger: stored nodes, proofs, entries, checkpoints and a person's data uses.
+
+Why proofs come from stored nodes only: a proof needs O(log n) complete subtrees, each one
+row of `Node`, fetched in a single query, so the cost does not grow with the log.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from govdoor.core.errors import DomainError, NotFound
+from govdoor.identity.selectors import mandates_held
+from govdoor.ledger import merkle
+from govdoor.ledger.merkle import NodeKey
+from govdoor.ledger.models import Checkpoint, Entry, Head, Node, Record
+from govdoor.organisations.selectors import organisations_list, roles_of
+
+
+def tree_size() -> int:
+    """How many entries the tree holds (integrated; queued ones are not counted)."""
+    head = Head.objects.filter(pk=1).values_list("size", flat=True).first()
+    return int(head or 0)
+
+
+def nodes_and_size(keys: Iterable[NodeKey]) -> tuple[dict[NodeKey, bytes], int]:
+    """Stored complete subtrees by (level, position), and the current tree size, in one
+    round trip (a proof is dominated by round trips, not by the O(log n) rows it reads)."""
+    wanted = sorted(set(keys))
+    node_table, head_table = Node._meta.db_table, Head._meta.db_table
+    head_sql = f'SELECT -1, "size", NULL FROM "{head_table}" WHERE "id" = 1'
+    if wanted:
+        values = ", ".join(["(%s, %s)"] * len(wanted))
+        sql = (
+            f'SELECT "level", "position", "hash" FROM "{node_table}" '
+            f'WHERE ("level", "position") IN (VALUES {values}) UNION ALL {head_sql}'
+        )
+    else:
+        sql = head_sql
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [number for key in wanted for number in key])
+        rows = cursor.fetchall()
+    size = 0
+    found: dict[NodeKey, bytes] = {}
+    for level, position, digest in rows:
+        if level == -1:
+            size = int(position)
+        else:
+            found[(int(level), int(position))] = bytes(digest)
+    return found, size
+
+
+def nodes_get(keys: Iterable[NodeKey]) -> dict[NodeKey, bytes]:
+    """Stored complete subtrees; LookupError if one is missing (the tree is not that large)."""
+    wanted = set(keys)
+    found, _ = nodes_and_size(wanted)
+    missing = wanted - set(found)
+    if missing:
+        raise LookupError(f"ledger nodes missing: {sorted(missing)[:5]}")
+    return found
+
+
+def ranges_resolve(ranges: Sequence[merkle.Range]) -> list[bytes]:
+    nodes = nodes_get(merkle.keys_needed(ranges))
+    return merkle.resolve(ranges, nodes.__getitem__)
+
+
+def tree_root(*, size: int) -> bytes:
+    """The root of the first `size` integrated entries (any size up to the current one)."""
+    if size == 0:
+        return merkle.EMPTY_ROOT
+    return ranges_resolve([(0, size)])[0]
+
+
+def _proof(ranges: list[merkle.Range], size: int, field: str) -> list[bytes]:
+    """Resolve a proof's ranges, refusing a size the tree has not reached (one query)."""
+    nodes, current = nodes_and_size(merkle.keys_needed(ranges))
+    if size > current:
+        raise DomainError(_("The tree is not that large yet."), field=field)
+    return merkle.resolve(ranges, nodes.__getitem__)
+
+
+MAX_SIZE = 2**62
+
+
+def _bounded(value: Any, *, field: str, low: int, high: int) -> int:
+    """An integer argument in [low, high], else a 400 naming the field."""
+    try:
+        number = int(str(value), 10)
+    except (TypeError, ValueError):
+        raise DomainError(_("Must be a whole number."), field=field) from None
+    if not low <= number <= high:
+        raise DomainError(
+            _("Must be between %(low)s and %(high)s.") % {"low": low, "high": high}, field=field
+        )
+    return number
+
+
+def inclusion_proof_get(*, index: Any, tree_size_arg: Any) -> tuple[int, int, list[bytes]]:
+    size = _bounded(tree_size_arg, field="tree_size", low=1, high=MAX_SIZE)
+    i = _bounded(index, field="index", low=0, high=size - 1)
+    return i, size, _proof(merkle.inclusion_ranges(i, size), size, "tree_size")
+
+
+def consistency_proof_get(*, first: Any, second: Any) -> tuple[int, int, list[bytes]]:
+    n = _bounded(second, field="second", low=1, high=MAX_SIZE)
+    m = _bounded(first, field="first", low=1, high=n)
+    return m, n, _proof(merkle.consistency_ranges(m, n), n, "second")
+
+
+@dataclass(frozen=True)
+class EntryView:
+    index: int
+    leaf_hash: bytes
+    record: dict[str, Any] | None
+    subject_ref: str | None
+
+
+def entry_get(*, index: Any) -> EntryView:
+    """An integrated entry and its record (None once erased); NotFound past the tree."""
+    i = _bounded(index, field="index", low=0, high=MAX_SIZE)
+    entry = Entry.objects.filter(leaf_index=i).select_related("record").first()
+    if entry is None:
+        raise NotFound(_("No ledger entry with this index."))
+    record = entry.record if _has_record(entry) else None
+    return EntryView(
+        index=i,
+        leaf_hash=bytes(entry.leaf_hash),
+        record=json.loads(record.body) if record else None,
+        subject_ref=record.subject_ref if record else None,
+    )
+
+
+def _has_record(entry: Entry) -> bool:
+    try:
+        entry.record  # noqa: B018 - reverse one-to-one raises when erased
+    except Record.DoesNotExist:
+        return False
+    return True
+
+
+def checkpoint_latest() -> Checkpoint | None:
+    return Checkpoint.objects.order_by("-size", "-id").first()
+
+
+def checkpoints_in_order() -> QuerySet[Checkpoint]:
+    return Checkpoint.objects.order_by("size", "id")
+
+
+def user_is_auditor(user: Any) -> bool:
+    return roles_of(user).filter(role="auditor").exists()
+
+
+# --- "Who used my data" --------------------------------------------------------------------
+
+
+def data_use_subjects(person: Any) -> dict[str, str | None]:
+    """Subject ids the person may see uses of: their own (None) and those they hold a valid
+    mandate for (mapped to that person's name, to say whose data each use is about)."""
+    subjects: dict[str, str | None] = {str(person.pk): None}
+    for mandate in mandates_held(person).filter(represented_person__isnull=False):
+        represented = mandate.represented_person
+        if represented is None:
+            continue
+        subjects.setdefault(str(represented.pk), represented.full_name)
+    return subjects
+
+
+def data_uses_queryset(subject_ids: Iterable[str]) -> QuerySet[Record]:
+    """Records about these subjects, newest first (queued entries included)."""
+    return (
+        Record.objects.filter(subject_ref__in=list(subject_ids))
+        .select_related("entry")
+        .order_by("-entry_id")
+    )
+
+
+def data_uses_rows(
+    records: Sequence[Record], subjects: dict[str, str | None]
+) -> list[dict[str, Any]]:
+    """The rows of the API and the portal page: one query for organisation names."""
+    parsed = [(r, json.loads(r.body)) for r in records]
+    codes = {body["actor"]["org"] for _, body in parsed}
+    names = (
+        dict(
+            organisations_list()
+            .prefetch_related(None)
+            .filter(code__in=codes)
+            .values_list("code", "name")
+        )
+        if codes
+        else {}
+    )
+    rows = []
+    for record, body in parsed:
+        about = None
+        if subjects.get(record.subject_ref) is not None:
+            about = {"id": record.subject_ref, "name": subjects[record.subject_ref]}
+        rows.append(
+            {
+                "index": record.entry.leaf_index,
+                "at": body["at"],
+                "org": body["actor"]["org"],
+                "org_name": names.get(body["actor"]["org"], body["actor"]["org"]),
+                "action": body["action"],
+                "purpose": body["purpose"],
+                "legal_basis": body["legal_basis"],
+                "fields": body["fields"],
+                "about": about,
+            }
+        )
+    return rows
+
+
+def entry_visible_to(*, user: Any, entry: EntryView) -> bool:
+    """Auditors see every entry; a person sees entries about themselves or people they hold a
+    valid mandate for. Erased entries have no subject, so only auditors see them."""
+    if user_is_auditor(user):
+        return True
+    person = getattr(user, "person", None)
+    if person is None or entry.subject_ref is None:
+        return False
+    return entry.subject_ref in data_use_subjects(person)

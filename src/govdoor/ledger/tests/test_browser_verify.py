@@ -1,0 +1,102 @@
+"""The "Verify" button in Debian's chromium: JCS, SHA-256, the RFC 9162 path and Ed25519 in
+WebCrypto, against the live API (the same checks an outside verifier makes)."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection, transaction
+
+from govdoor.identity.decorators import SESSION_LOA
+from govdoor.ledger import services
+from govdoor.ledger.models import Record
+from govdoor.ledger.tests.factories import OrganisationFactory, PersonFactory, UserFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM = Path("/usr/bin/chromium")
+VERIFIED = "Verified: this entry is in the signed ledger."
+
+
+def _signed_in_cookie(client, person) -> dict[str, str]:
+    client.force_login(UserFactory(person=person))
+    session = client.session
+    session[SESSION_LOA] = 1
+    session.save()
+    return {"name": settings.SESSION_COOKIE_NAME, "value": session.session_key}
+
+
+def _assert_accessible(page) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
+
+
+def _click_all(page) -> list[str]:
+    buttons = page.locator("button.ledger-verify")
+    results = []
+    for i in range(buttons.count()):
+        buttons.nth(i).click()
+        result = page.locator(".ledger-verify-result").nth(i)
+        page.wait_for_function(
+            "el => !el.textContent.includes('Checking') && !/^Entry/.test(el.textContent)",
+            arg=result.element_handle(),
+        )
+        results.append(result.inner_text())
+    return results
+
+
+def _forge_record(index: int) -> None:
+    try:
+        record = Record.objects.get(entry__leaf_index=index)
+        forged = record.body.replace('"read"', '"erase"')
+        Record.objects.filter(pk=record.pk).update(body=forged)
+    finally:
+        connection.close()
+
+
+def _append(person, i: int) -> None:
+    with transaction.atomic():  # on commit the sequencer runs and signs a checkpoint
+        services.ledger_append(
+            subject_id=str(person.pk),
+            actor_org="tax-agency",
+            actor_user=None,
+            action="read",
+            purpose="income-tax-assessment",
+            legal_basis="Income Tax Act s. 12 \u00a7 \u00e9",
+            fields=[f"f{i}", "address"],
+        )
+
+
+def test_verify_in_the_browser_confirms_entries_and_notices_a_changed_record(live_server, client):
+    playwright = pytest.importorskip("playwright.sync_api")
+    if not CHROMIUM.exists():
+        pytest.skip("Debian chromium is not installed")
+    OrganisationFactory(code="tax-agency", name="Tax Agency")
+    person = PersonFactory()
+    for i in range(3):
+        _append(person, i)
+    cookie = _signed_in_cookie(client, person)
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        try:
+            context = browser.new_context()
+            context.add_cookies([{**cookie, "url": live_server.url}])
+            page = context.new_page()
+            page.goto(f"{live_server.url}/my/data-uses/")
+            _assert_accessible(page)
+            # Debian chromium has Ed25519 in WebCrypto: the signature is checked, not skipped
+            assert _click_all(page) == [VERIFIED] * 3
+
+            with ThreadPoolExecutor(1) as pool:  # no ORM in Playwright's event-loop thread
+                pool.submit(_forge_record, 1).result()
+            page.reload()
+            results = _click_all(page)  # newest first: index 2, 1, 0
+            assert results[0] == results[2] == VERIFIED
+            assert results[1].startswith("Verification failed"), results
+        finally:
+            browser.close()

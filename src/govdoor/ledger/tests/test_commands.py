@@ -1,0 +1,145 @@
+"""The operators' commands: ledger_verify catches tampering; ledger_sequence integrates."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from govdoor.ledger import merkle, services
+from govdoor.ledger.models import Checkpoint, Entry, Node, Record
+from govdoor.ledger.tests.tampering import triggers_off
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def log(append):
+    for batch in (3, 4, 6):  # three sequencing runs: three checkpoints to check for consistency
+        for _ in range(batch):
+            append()
+        services.ledger_sequence_all()
+
+
+def verify(*args: str) -> str:
+    out = io.StringIO()
+    call_command("ledger_verify", *args, stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
+
+def test_an_untouched_ledger_verifies(log):
+    assert "13 entries, 3 checkpoints" in verify()
+
+
+def test_an_empty_ledger_verifies():
+    assert "0 entries" in verify()
+
+
+def test_a_changed_leaf_hash_is_found(log):
+    with triggers_off("ledger_node"):
+        Node.objects.filter(level=0, position=5).update(hash=b"\x07" * 32)
+    with pytest.raises(CommandError):
+        verify()
+
+
+def test_a_leaf_rewritten_with_all_its_ancestors_is_found_by_the_checkpoints(log):
+    leaves = [
+        bytes(h)
+        for h in Node.objects.filter(level=0).order_by("position").values_list("hash", flat=True)
+    ]
+    leaves[2] = merkle.leaf_hash(b"forged")
+    with triggers_off("ledger_node"):
+        Node.objects.filter(level=0, position=2).update(hash=leaves[2])
+        Node.objects.filter(level=1, position=1).update(hash=merkle.node_hash(leaves[2], leaves[3]))
+        level1 = [merkle.node_hash(leaves[i], leaves[i + 1]) for i in range(0, 8, 2)]
+        level2 = [merkle.node_hash(level1[0], level1[1]), merkle.node_hash(level1[2], level1[3])]
+        Node.objects.filter(level=2, position=0).update(hash=level2[0])
+        Node.objects.filter(level=3, position=0).update(hash=merkle.node_hash(*level2))
+    with triggers_off("ledger_entry"):
+        Entry.objects.filter(leaf_index=2).update(leaf_hash=leaves[2])
+    with pytest.raises(CommandError) as raised:
+        verify()
+    assert "failed" in str(raised.value)
+
+
+def test_a_missing_node_is_found(log):
+    with triggers_off("ledger_node"):
+        Node.objects.filter(level=2, position=1).delete()
+    with pytest.raises(CommandError):
+        verify()
+
+
+def test_a_forged_checkpoint_is_found(log):
+    latest = Checkpoint.objects.order_by("-size").first()
+    with triggers_off("ledger_checkpoint"):
+        Checkpoint.objects.filter(pk=latest.pk).update(note=latest.note.replace("\n13\n", "\n12\n"))
+    with pytest.raises(CommandError):
+        verify()
+
+
+def test_a_changed_record_is_found(log):
+    record = Record.objects.order_by("entry_id").first()
+    Record.objects.filter(pk=record.pk).update(body=record.body.replace("read", "erase"))
+    with pytest.raises(CommandError):
+        verify()
+
+
+def test_erasure_is_not_tampering(log):
+    Record.objects.all().delete()
+    assert "13 entries" in verify()
+
+
+def test_a_given_checkpoint_file_is_verified(log, tmp_path):
+    good = tmp_path / "checkpoint.txt"
+    good.write_text(Checkpoint.objects.order_by("size").first().note)
+    assert "13 entries" in verify("--checkpoint", str(good))
+    forged = tmp_path / "forged.txt"
+    forged.write_text(good.read_text().replace("\n3\n", "\n4\n"))
+    with pytest.raises(CommandError):
+        verify("--checkpoint", str(forged))
+    with pytest.raises(CommandError):
+        verify("--checkpoint", str(tmp_path / "missing.txt"))
+
+
+def test_a_checkpoint_from_a_different_history_is_found(log, tmp_path, settings):
+    from govdoor.ledger import notes
+
+    body = notes.CheckpointBody(origin=notes.key_name(), size=5, root=merkle.leaf_hash(b"other"))
+    other = tmp_path / "other.txt"
+    other.write_text(notes.note_sign(body, name=notes.key_name(), key=notes.signing_key()))
+    with pytest.raises(CommandError):
+        verify("--checkpoint", str(other))
+
+
+def test_ledger_sequence_integrates_the_queue(append):
+    for _ in range(4):
+        append()
+    out = io.StringIO()
+    call_command("ledger_sequence", stdout=out)
+    assert "integrated 4 entries" in out.getvalue()
+    assert Entry.objects.filter(leaf_index__isnull=True).count() == 0
+
+
+def test_tampering_helpers_really_bypass_the_triggers(log):
+    # guards the tests above: without triggers_off the same change is refused
+    from django.db import DatabaseError, transaction
+
+    with pytest.raises(DatabaseError), transaction.atomic():
+        Node.objects.filter(level=0, position=5).update(hash=b"\x07" * 32)
+    assert connection.vendor in {"sqlite", "postgresql"}
+
+
+def test_the_sequencer_task_is_on_a_one_second_beat_and_integrates_the_queue(append, settings):
+    from govdoor.ledger.tasks import ledger_sequence_task
+
+    assert settings.CELERY_BEAT_SCHEDULE["ledger-sequence"] == {
+        "task": "ledger.sequence",
+        "schedule": 1.0,
+    }
+    assert ledger_sequence_task.name == "ledger.sequence"
+    append()
+    append()
+    assert ledger_sequence_task.apply().get() == 2
+    assert Entry.objects.filter(leaf_index__isnull=True).count() == 0

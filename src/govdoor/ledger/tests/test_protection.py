@@ -1,0 +1,77 @@
+"""The database itself refuses UPDATE and DELETE on the tree tables (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from django.db import DatabaseError, connection, transaction
+
+from govdoor.ledger import services
+from govdoor.ledger.models import Checkpoint, Entry, Node, Record
+
+
+@pytest.fixture
+def ledger(append):
+    for _ in range(3):
+        append()
+    services.ledger_sequence_all()
+
+
+def refused(action) -> None:
+    with pytest.raises(DatabaseError), transaction.atomic():
+        action()
+
+
+@pytest.mark.django_db
+def test_nodes_cannot_be_updated_or_deleted(ledger):
+    refused(lambda: Node.objects.filter(level=0, position=1).update(hash=b"\x00" * 32))
+    refused(lambda: Node.objects.filter(level=1).delete())
+    refused(lambda: Node.objects.all().delete())
+    assert Node.objects.count() == 4
+
+
+@pytest.mark.django_db
+def test_checkpoints_cannot_be_updated_or_deleted(ledger):
+    refused(lambda: Checkpoint.objects.update(note="forged"))
+    refused(lambda: Checkpoint.objects.all().delete())
+    assert Checkpoint.objects.filter(note__contains="forged").count() == 0
+
+
+@pytest.mark.django_db
+def test_an_integrated_entry_cannot_change_or_go(ledger):
+    refused(lambda: Entry.objects.filter(leaf_index=0).update(leaf_index=7))
+    refused(lambda: Entry.objects.filter(leaf_index=0).update(leaf_hash=b"\x01" * 32))
+    refused(lambda: Entry.objects.filter(leaf_index=0).delete())
+    assert list(Entry.objects.order_by("leaf_index").values_list("leaf_index", flat=True)) == [
+        0,
+        1,
+        2,
+    ]
+
+
+@pytest.mark.django_db
+def test_a_queued_entry_cannot_change_its_leaf_hash(append):
+    queued = append()
+    refused(lambda: Entry.objects.filter(pk=queued.id).update(leaf_hash=b"\x01" * 32))
+
+
+@pytest.mark.django_db
+def test_raw_sql_is_refused_too(ledger):
+    def raw() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute('DELETE FROM "ledger_node" WHERE "level" = 0')
+
+    refused(raw)
+
+
+@pytest.mark.django_db
+def test_records_can_be_erased(ledger):
+    assert Record.objects.all().delete()[0] == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_transactional_tests_can_still_flush_the_ledger_between_tests(append):
+    append()  # on commit, the sequencer runs in process and signs a checkpoint
+    assert Node.objects.count() == 1 and Checkpoint.objects.count() == 1
+    call_command("flush", interactive=False, verbosity=0)
+    assert not Node.objects.exists() and not Checkpoint.objects.exists()
