@@ -8,4 +8,6 @@ urlpatterns = [
     path("", include("govdoor.registries.api.urls")),
     path("", include("govdoor.ledger.api.urls")),
     path("", include("govdoor.messaging.api.urls")),
+    path("", include("govdoor.exchange.api.urls")),
+    path("", include("govdoor.catalogue.api.urls")),
 ]

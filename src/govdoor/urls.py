@@ -22,6 +22,8 @@ urlpatterns = [
     path("", include("govdoor.identity.urls")),
     path("", include("govdoor.ledger.urls")),
     path("", include("govdoor.messaging.urls")),
+    path("", include("govdoor.exchange.urls")),
+    path("", include("govdoor.catalogue.urls")),
     path("", include("govdoor.registries.urls")),
     path("", include("govdoor.portal.urls")),
 ]

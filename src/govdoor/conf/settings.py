@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "govdoor.registries",
     "govdoor.ledger",
     "govdoor.messaging",
+    "govdoor.exchange",
+    "govdoor.catalogue",
     "govdoor.portal",
     "govdoor.backoffice",
     "govdoor.demo",
