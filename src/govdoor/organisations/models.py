@@ -24,8 +24,9 @@ class Area(models.Model):
     code = models.CharField(max_length=32, unique=True)
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
 
     class Meta:
         ordering = ["code"]
@@ -44,17 +45,28 @@ class Organisation(models.Model):
     code = models.SlugField(max_length=64, unique=True)
     name = models.CharField(max_length=200)
     level = models.CharField(max_length=10, choices=Level.choices)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
     # The area this organisation governs (a municipality's own territory); may be null for
     # central agencies, which serve the whole country through their jurisdictions.
-    home_area = models.ForeignKey(Area, null=True, blank=True, on_delete=models.PROTECT,
-                                  related_name="governing_organisations")
-    serves = models.ManyToManyField(Area, through="Jurisdiction", related_name="served_by",
-                                    blank=True)
+    home_area = models.ForeignKey(
+        Area,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="governing_organisations",
+    )
+    serves = models.ManyToManyField(
+        Area, through="Jurisdiction", related_name="served_by", blank=True
+    )
     website = models.URLField(blank=True, default="")
-    logo = models.CharField(max_length=300, blank=True, default="",
-                            help_text=_("Path or URL of the organisation's logo"))
+    logo = models.CharField(
+        max_length=300,
+        blank=True,
+        default="",
+        help_text=_("Path or URL of the organisation's logo"),
+    )
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -68,13 +80,17 @@ class Organisation(models.Model):
 class Jurisdiction(models.Model):
     """An organisation is competent for an area (and everything inside it)."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE,
-                                     related_name="jurisdictions")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="jurisdictions"
+    )
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="jurisdictions")
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["organisation", "area"],
-                                               name="one_jurisdiction_per_area")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "area"], name="one_jurisdiction_per_area"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.organisation} → {self.area}"
@@ -88,16 +104,21 @@ class StaffRole(models.Model):
         AUDITOR = "auditor", _("Auditor")
         ADMIN = "admin", _("Administrator")
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="staff_roles")
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE,
-                                     related_name="staff_roles")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_roles"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="staff_roles"
+    )
     role = models.CharField(max_length=20, choices=Role.choices)
     granted_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "organisation", "role"],
-                                               name="one_role_per_user_org")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation", "role"], name="one_role_per_user_org"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} {self.role} @ {self.organisation}"
