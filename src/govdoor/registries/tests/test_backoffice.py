@@ -1,0 +1,115 @@
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from govdoor.registries import services
+from govdoor.registries.models import CorrectionRequest, Record
+from govdoor.registries.tests.factories import PersonFactory, UserFactory, keeper_user, vehicle
+
+PAGE = "/backoffice/registers/vehicles/1.0/"
+
+
+def signed_in(user):
+    client = Client()
+    device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+@pytest.fixture
+def keeper_client(org, register):
+    return signed_in(keeper_user(org))
+
+
+def test_the_register_list_shows_registers_and_which_the_user_keeps(keeper_client):
+    page = keeper_client.get("/backoffice/registers/").content.decode()
+    assert "Vehicles" in page and "You keep this" in page
+
+
+def test_staff_pages_need_a_signed_in_verified_staff_member(register):
+    assert Client().get("/backoffice/registers/").status_code == 302
+
+
+def test_an_upload_dry_run_shows_each_bad_row_and_writes_nothing(keeper_client):
+    upload = SimpleUploadedFile("v.csv", b"plate,make,owner_id\nAB-001,Volvo,p1\nbad,V,p2\n")
+    page = keeper_client.post(PAGE, {"file": upload, "mode": "dry"}).content.decode()
+    assert "Dry run" in page and "/plate" in page and "/make" in page
+    assert Record.objects.count() == 0
+
+
+def test_an_upload_applied_imports_the_rows(keeper_client):
+    upload = SimpleUploadedFile("v.csv", b"plate,make,owner_id\nAB-001,Volvo,p1\n")
+    page = keeper_client.post(PAGE, {"file": upload, "mode": "apply"}).content.decode()
+    assert "Imported" in page and Record.objects.count() == 1
+
+
+def test_a_non_keeper_sees_no_import_form_and_cannot_import(other_org, register):
+    client = signed_in(keeper_user(other_org))
+    upload = SimpleUploadedFile("v.csv", b"plate,make,owner_id\nAB-001,Volvo,p1\n")
+    page = client.post(PAGE, {"file": upload, "mode": "apply"}).content.decode()
+    assert "Import a file" not in page and Record.objects.count() == 0
+
+
+def test_the_keeper_accepts_a_correction_from_the_task_list(keeper_client, register, keeper):
+    citizen = UserFactory(person=PersonFactory())
+    record = services.record_create(
+        register=register, data=vehicle(1, owner_id=str(citizen.person_id)), actor=keeper
+    )
+    correction = services.correction_request_create(
+        record=record, user=citizen, proposed={"make": "Saab"}
+    )
+    assert "Accept" in keeper_client.get(PAGE).content.decode()
+    response = keeper_client.post(
+        f"{PAGE}corrections/{correction.pk}", {"decision": "accept", "note": "ok"}
+    )
+    assert response.status_code == 302
+    assert CorrectionRequest.objects.get().status == "accepted"
+    assert Record.objects.get().data["make"] == "Saab"
+
+
+def person_client(user, loa=2):
+    from govdoor.identity.decorators import SESSION_LOA
+
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session[SESSION_LOA] = loa
+    session.save()
+    return client
+
+
+def test_a_person_sees_which_registers_hold_data_about_them_but_not_the_values(register, keeper):
+    citizen = UserFactory(person=PersonFactory())
+    services.record_create(
+        register=register, data=vehicle(1, owner_id=str(citizen.person_id)), actor=keeper
+    )
+    services.record_create(register=register, data=vehicle(2), actor=keeper)
+    page = person_client(citizen).get("/my/registers/").content.decode()
+    assert "Vehicles" in page and "Transport Agency" in page
+    assert "AB-001" not in page and "AB-002" not in page and page.count("Ask for a correction") == 1
+
+
+def test_a_person_asks_for_a_correction_and_bad_values_are_explained(register, keeper):
+    citizen = UserFactory(person=PersonFactory())
+    record = services.record_create(
+        register=register, data=vehicle(1, owner_id=str(citizen.person_id)), actor=keeper
+    )
+    client = person_client(citizen)
+    url = f"/my/registers/{record.pk}/correction/"
+    bad = client.post(url, {"field": "year", "value": "1700"}).content.decode()
+    assert "minimum" in bad and CorrectionRequest.objects.count() == 0
+    response = client.post(url, {"field": "year", "value": "2011", "explanation": "typo"})
+    assert response.status_code == 302
+    correction = CorrectionRequest.objects.get()
+    assert correction.status == "open" and '"year": 2011' in correction.proposed
+
+
+def test_another_persons_record_answers_404_on_the_correction_page(register, keeper):
+    record = services.record_create(register=register, data=vehicle(1), actor=keeper)
+    client = person_client(UserFactory(person=PersonFactory()))
+    assert client.get(f"/my/registers/{record.pk}/correction/").status_code == 404
