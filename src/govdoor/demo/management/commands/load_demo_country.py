@@ -57,6 +57,23 @@ class Command(BaseCommand):
         )
         if report.created == 0:
             self.stdout.write("The demo country is already loaded; nothing changed.")
-            return
-        counts = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in report.as_dict().items())
-        self.stdout.write(self.style.SUCCESS(f"Demo country loaded: {counts}."))
+        else:
+            counts = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in report.as_dict().items())
+            self.stdout.write(self.style.SUCCESS(f"Demo country loaded: {counts}."))
+        self._load_domains(progress)
+
+    def _load_domains(self, progress: bool) -> None:
+        """Each domain fills its own demo data from the people and organisations just loaded.
+
+        Why here and not in demo_country_load: the demo country is identity and organisations
+        only; registers (and later domains) build on it, and each loader is idempotent.
+        """
+        from govdoor.registries.demo import demo_registers_load
+
+        created = demo_registers_load(progress=progress)
+        added = sum(created.values())
+        if added:
+            counts = ", ".join(f"{code} {n}" for code, n in created.items())
+            self.stdout.write(self.style.SUCCESS(f"Demo registers loaded: {counts}."))
+        else:
+            self.stdout.write("The demo registers are already loaded; nothing changed.")
