@@ -238,6 +238,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "MandateKindEnum": "govdoor.identity.models.Mandate.Kind",
         "AreaKindEnum": "govdoor.organisations.models.Area.Kind",
+        "ServiceStatusEnum": "govdoor.catalogue.models.Service.Status",
+        "LevelEnum": "govdoor.organisations.models.Organisation.Level",
     },
 }
 
@@ -259,6 +261,7 @@ CELERY_BEAT_SCHEDULE = {
     "messaging-sweep": {"task": "messaging.notifications_sweep", "schedule": 30.0},
     "messaging-reminders": {"task": "messaging.reminders_due", "schedule": 900.0},
     "messaging-purge": {"task": "messaging.messages_purge", "schedule": 86400.0},
+    "exchange-deliveries": {"task": "exchange.deliveries_due", "schedule": 5.0},
 }
 # Events relayed straight after commit in the embedded mode (no beat running there).
 GOVDOOR_OUTBOX_RELAY_ON_COMMIT = env.bool(

@@ -77,3 +77,12 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"Demo registers loaded: {counts}."))
         else:
             self.stdout.write("The demo registers are already loaded; nothing changed.")
+
+        from govdoor.catalogue.demo import demo_catalogue_load
+
+        catalogue = demo_catalogue_load()
+        if any(catalogue.values()):
+            counts = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in catalogue.items())
+            self.stdout.write(self.style.SUCCESS(f"Demo catalogue loaded: {counts}."))
+        else:
+            self.stdout.write("The demo catalogue is already loaded; nothing changed.")
