@@ -4,3 +4,7 @@ from django.apps import AppConfig
 class ExchangeConfig(AppConfig):
     name = "govdoor.exchange"
     label = "exchange"
+
+    def ready(self) -> None:
+        # Registers the tell-us-once event consumer and the delivery plugins.
+        from govdoor.exchange import tellusonce  # noqa: F401

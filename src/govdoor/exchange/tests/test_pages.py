@@ -1,0 +1,161 @@
+"""Portal pages (consent, objections, agencies told) and the back-office page."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from govdoor.core import clock
+from govdoor.exchange import tellusonce
+from govdoor.exchange.models import Consent, Delivery, Objection, Subscription
+from govdoor.exchange.tests.factories import PersonFactory, UserFactory, keeper_user
+from govdoor.identity.decorators import SESSION_LOA
+
+pytestmark = pytest.mark.django_db
+EVENT = "0190b8c4-0000-7000-8000-00000000000a"
+
+
+def person_client(person):
+    client = Client()
+    client.force_login(UserFactory(person=person))
+    session = client.session
+    session[SESSION_LOA] = 1
+    session.save()
+    return client
+
+
+def staff_client(user):
+    client = Client()
+    device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+def test_the_pages_need_a_signed_in_person_or_staff(db):
+    for url in ("/my/consents/", "/my/objections/", "/backoffice/exchange/"):
+        assert Client().get(url).status_code == 302
+
+
+def test_a_person_gives_and_withdraws_consent(person, purpose, tax):
+    purpose.consent_required = True
+    purpose.save()
+    client = person_client(person)
+    page = client.get("/my/consents/").content.decode()
+    assert "You have not given any consent." in page and purpose.description in page
+    response = client.post("/my/consents/", {"purpose": purpose.code, "organisation": "tax"})
+    assert response.status_code == 302
+    consent = Consent.objects.get(person=person)
+    assert consent.fields == sorted(purpose.allowed_fields)
+    assert "Tax Agency" in client.get("/my/consents/").content.decode()
+    client.post(f"/my/consents/{consent.pk}/revoke/")
+    consent.refresh_from_db()
+    assert consent.revoked_at is not None
+
+
+def test_another_persons_consent_cannot_be_withdrawn(person, purpose, tax):
+    consent = Consent.objects.create(
+        person=person, organisation=tax, purpose=purpose, fields=[], given_at=clock.now()
+    )
+    other = person_client(PersonFactory())
+    assert other.post(f"/my/consents/{consent.pk}/revoke/").status_code == 404
+    assert other.post("/my/consents/not-an-id/revoke/").status_code == 404
+    consent.refresh_from_db()
+    assert consent.revoked_at is None
+
+
+def test_a_person_objects_and_is_told_why_a_mandatory_purpose_cannot_be_objected_to(
+    person, purpose, tax
+):
+    client = person_client(person)
+    client.post("/my/objections/", {"recipient": "tax", "purpose": ""})
+    objection = Objection.objects.get()
+    assert objection.recipient == tax and objection.purpose is None
+    purpose.mandatory = True
+    purpose.save()
+    page = client.post("/my/objections/", {"purpose": purpose.code}, follow=True)
+    assert "You cannot object to this use" in page.content.decode()
+    assert purpose.legal_basis in page.content.decode()
+    assert Objection.objects.count() == 1
+    client.post(f"/my/objections/{objection.pk}/withdraw/")
+    objection.refresh_from_db()
+    assert objection.withdrawn_at is not None
+    assert (
+        person_client(PersonFactory()).post(f"/my/objections/{objection.pk}/withdraw/").status_code
+        == 404
+    )
+
+
+def test_the_person_sees_which_agencies_were_told_about_their_move(person, purpose, policy, tax):
+    subscription = Subscription.objects.create(
+        organisation=tax, purpose=purpose, topic=tellusonce.TOPICS[0], plugin="demo"
+    )
+    Delivery.objects.create(
+        subscription=subscription,
+        event_id=EVENT,
+        topic=tellusonce.TOPICS[0],
+        subject_ref=str(person.pk),
+        status="delivered",
+        next_attempt_at=clock.now(),
+        created_at=clock.now(),
+        delivered_at=clock.now(),
+    )
+    page = person_client(person).get("/my/consents/").content.decode()
+    assert "We told these agencies about your changes" in page and "Tax Agency" in page
+    other = person_client(PersonFactory()).get("/my/consents/").content.decode()
+    assert "Tax Agency" not in other
+
+
+def test_the_keeper_approves_a_policy_and_retries_a_dead_delivery_in_the_back_office(
+    keeper_org, policy, purpose
+):
+    policy.status = "proposed"
+    policy.save()
+    client = staff_client(keeper_user(keeper_org))
+    page = client.get("/backoffice/exchange/").content.decode()
+    assert purpose.name in page and "Approve" in page
+    client.post(f"/backoffice/exchange/policies/{policy.pk}/decision/", {"decision": "approve"})
+    policy.refresh_from_db()
+    assert policy.status == "approved"
+    subscription = Subscription.objects.create(
+        organisation=keeper_org, purpose=purpose, topic=tellusonce.TOPICS[0], plugin="demo"
+    )
+    dead = Delivery.objects.create(
+        subscription=subscription,
+        event_id="0190b8c4-0000-7000-8000-00000000000b",
+        topic=tellusonce.TOPICS[0],
+        status="dead",
+        attempts=6,
+        last_error="HTTP 500",
+        next_attempt_at=clock.now(),
+        created_at=clock.now(),
+    )
+    assert "HTTP 500" in client.get("/backoffice/exchange/").content.decode()
+    client.post(f"/backoffice/exchange/deliveries/{dead.pk}/retry/")
+    dead.refresh_from_db()
+    assert dead.status == "pending"
+
+
+def test_a_requester_cannot_decide_its_own_policy_in_the_back_office(tax, policy):
+    policy.status = "proposed"
+    policy.save()
+    client = staff_client(keeper_user(tax))
+    response = client.post(
+        f"/backoffice/exchange/policies/{policy.pk}/decision/", {"decision": "approve"}
+    )
+    assert response.status_code == 404
+    policy.refresh_from_db()
+    assert policy.status == "proposed"
+
+
+def test_the_requester_withdraws_its_approved_policy_in_the_back_office(tax, policy):
+    client = staff_client(keeper_user(tax, role="service_owner"))
+    assert "Withdraw" in client.get("/backoffice/exchange/").content.decode()
+    url = f"/backoffice/exchange/policies/{policy.pk}/decision/"
+    assert client.post(url, {"decision": "withdraw"}).status_code == 302
+    policy.refresh_from_db()
+    assert policy.status == "withdrawn"

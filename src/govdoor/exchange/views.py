@@ -1,0 +1,168 @@
+"""Portal pages (consent, objections, "we told these agencies") and the back-office page
+(policies to decide, failed deliveries, refused requests). Views only translate."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from govdoor.core.errors import DomainError
+from govdoor.exchange import selectors, services, tellusonce
+from govdoor.identity.agency import request_organisation
+from govdoor.identity.decorators import person_required, staff_required
+from govdoor.organisations.models import Organisation
+
+
+def _person(request: HttpRequest):  # type: ignore[no-untyped-def]
+    return request.user.person  # type: ignore[union-attr]
+
+
+@person_required()
+def my_consents(request: HttpRequest) -> HttpResponse:
+    person = _person(request)
+    purposes = [p for p in selectors.purposes_list() if p.consent_required]
+    if request.method == "POST":
+        purpose = next((p for p in purposes if p.code == request.POST.get("purpose")), None)
+        org = (
+            purpose.requesting_organisations.filter(code=request.POST.get("organisation")).first()
+            if purpose
+            else None
+        )
+        if purpose is None or org is None:
+            messages.error(request, _("Choose a purpose and an organisation."))
+        else:
+            try:
+                services.consent_give(
+                    person=person,
+                    purpose=purpose,
+                    organisation=org,
+                    fields=request.POST.getlist("fields") or purpose.allowed_fields,
+                )
+                messages.success(request, _("Your consent has been recorded."))
+                return HttpResponseRedirect(reverse("exchange:my-consents"))
+            except DomainError as exc:
+                messages.error(request, exc.detail)
+    return render(
+        request,
+        "exchange/my_consents.html",
+        {
+            "consents": list(selectors.consents_of(person_id=person.pk)),
+            "purposes": purposes,
+            "told": selectors.agencies_told(person_id=person.pk),
+        },
+    )
+
+
+@person_required()
+@require_POST
+def my_consent_revoke(request: HttpRequest, consent_id: str) -> HttpResponse:
+    consent = selectors.consent_of(person_id=_person(request).pk, consent_id=consent_id)
+    if consent is None:
+        raise Http404
+    services.consent_revoke(consent=consent)
+    messages.success(request, _("Your consent has been withdrawn."))
+    return HttpResponseRedirect(reverse("exchange:my-consents"))
+
+
+@person_required()
+def my_objections(request: HttpRequest) -> HttpResponse:
+    person = _person(request)
+    purposes = list(selectors.purposes_list())
+    organisations = Organisation.objects.filter(exchange_purposes__isnull=False).distinct()
+    if request.method == "POST":
+        purpose = next((p for p in purposes if p.code == request.POST.get("purpose")), None)
+        recipient = organisations.filter(code=request.POST.get("recipient")).first()
+        try:
+            services.objection_create(
+                person=person,
+                register_code=request.POST.get("register", "")[:64],
+                recipient=recipient,
+                purpose=purpose,
+            )
+            messages.success(request, _("Your objection has been recorded."))
+            return HttpResponseRedirect(reverse("exchange:my-objections"))
+        except DomainError as exc:
+            messages.error(request, exc.detail)
+    return render(
+        request,
+        "exchange/my_objections.html",
+        {
+            "objections": list(selectors.objections_of(person_id=person.pk)),
+            "purposes": purposes,
+            "organisations": list(organisations.order_by("name")),
+        },
+    )
+
+
+@person_required()
+@require_POST
+def my_objection_withdraw(request: HttpRequest, objection_id: str) -> HttpResponse:
+    objection = selectors.objection_of(person_id=_person(request).pk, objection_id=objection_id)
+    if objection is None:
+        raise Http404
+    services.objection_withdraw(objection=objection)
+    messages.success(request, _("Your objection has been withdrawn."))
+    return HttpResponseRedirect(reverse("exchange:my-objections"))
+
+
+@staff_required
+def backoffice(request: HttpRequest) -> HttpResponse:
+    org = request_organisation(request)
+    if org is None:
+        raise Http404
+    return render(
+        request,
+        "exchange/backoffice.html",
+        {
+            "organisation": org,
+            "policies": list(selectors.policies_involving(org).order_by("-created_at")[:100]),
+            "dead": list(selectors.deliveries_dead().filter(subscription__organisation=org)[:100]),
+            "refused": list(
+                selectors.data_requests_of(org)
+                .exclude(status="answered")
+                .order_by("-created_at")[:50]
+            ),
+        },
+    )
+
+
+@staff_required
+@require_POST
+def policy_decide(request: HttpRequest, policy_id: str) -> HttpResponse:
+    org = request_organisation(request)
+    policy = selectors.policy_get(policy_id)
+    if policy is None or org is None or org.pk not in (policy.keeper_id, policy.requester_id):
+        raise Http404
+    if request.POST.get("decision") != "withdraw" and policy.keeper_id != org.pk:
+        raise Http404
+    try:
+        if request.POST.get("decision") == "withdraw":
+            services.policy_withdraw(policy=policy, organisation=org, by=request.user)
+        else:
+            services.policy_decide(
+                policy=policy,
+                approve=request.POST.get("decision") == "approve",
+                decided_by=request.user,
+                note=request.POST.get("note", ""),
+            )
+        messages.success(request, _("The policy was decided."))
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+    return HttpResponseRedirect(reverse("exchange:backoffice"))
+
+
+@staff_required
+@require_POST
+def delivery_retry(request: HttpRequest, delivery_id: str) -> HttpResponse:
+    org = request_organisation(request)
+    dead = selectors.deliveries_dead().filter(subscription__organisation=org)
+    delivery = next((d for d in dead if str(d.pk) == delivery_id), None)
+    if delivery is None:
+        raise Http404
+    tellusonce.delivery_retry(delivery_id=delivery.pk)
+    messages.success(request, _("The delivery will be tried again."))
+    return HttpResponseRedirect(reverse("exchange:backoffice"))
