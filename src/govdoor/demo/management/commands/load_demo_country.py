@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from argparse import ArgumentParser, ArgumentTypeError
+from collections.abc import Callable
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
@@ -66,23 +67,22 @@ class Command(BaseCommand):
         """Each domain fills its own demo data from the people and organisations just loaded.
 
         Why here and not in demo_country_load: the demo country is identity and organisations
-        only; registers (and later domains) build on it, and each loader is idempotent.
+        only; registers, the catalogue and the exchange build on it, in this order, and each
+        loader is idempotent (a second run creates nothing).
         """
+        from govdoor.catalogue.demo import demo_catalogue_load
+        from govdoor.exchange.demo import exchange_demo_load
         from govdoor.registries.demo import demo_registers_load
 
-        created = demo_registers_load(progress=progress)
-        added = sum(created.values())
-        if added:
-            counts = ", ".join(f"{code} {n}" for code, n in created.items())
-            self.stdout.write(self.style.SUCCESS(f"Demo registers loaded: {counts}."))
-        else:
-            self.stdout.write("The demo registers are already loaded; nothing changed.")
-
-        from govdoor.catalogue.demo import demo_catalogue_load
-
-        catalogue = demo_catalogue_load()
-        if any(catalogue.values()):
-            counts = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in catalogue.items())
-            self.stdout.write(self.style.SUCCESS(f"Demo catalogue loaded: {counts}."))
-        else:
-            self.stdout.write("The demo catalogue is already loaded; nothing changed.")
+        loaders: list[tuple[str, Callable[[], dict[str, int]]]] = [
+            ("registers", lambda: demo_registers_load(progress=progress)),
+            ("catalogue", demo_catalogue_load),
+            ("exchange", exchange_demo_load),
+        ]
+        for label, load in loaders:
+            created = load()
+            if any(created.values()):
+                counts = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in created.items())
+                self.stdout.write(self.style.SUCCESS(f"Demo data for {label} loaded: {counts}."))
+            else:
+                self.stdout.write(f"Demo data for {label} already loaded; nothing changed.")
