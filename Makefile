@@ -34,7 +34,7 @@ assets: frontend/node_modules/.package-lock.json
 install: deps assets messages
 
 messages: deps
-	cd src/govdoor && ../../$(MANAGE) compilemessages --ignore=.venv -v 0
+	cd src/govdoor && ../../$(PY) ../../manage.py compilemessages -v 0
 
 migrate: install
 	$(MANAGE) migrate --no-input -v 0
