@@ -34,7 +34,7 @@ assets: frontend/node_modules/.package-lock.json
 install: deps assets messages
 
 messages: deps
-	cd src/govdoor && ../../$(PY) ../../manage.py compilemessages -v 0
+	if [ -d src/govdoor/locale ]; then cd src/govdoor && ../../$(PY) ../../manage.py compilemessages -v 0; fi
 
 migrate: install
 	$(MANAGE) migrate --no-input -v 0
