@@ -210,3 +210,13 @@ def test_staff_sign_out(client, staff) -> None:
     client.post(VERIFY, {"code": demo_totp_code(staff)})
     response = client.post("/staff/sign-out/")
     assert response["Location"] == SIGN_IN and "_auth_user_id" not in client.session
+
+
+def test_the_verify_page_shows_the_current_code_only_in_demo_mode(client, staff) -> None:
+    client.post(SIGN_IN, {"username": staff.username, "password": PASSWORD})
+    with override_settings(GOVDOOR_MODE="demo"):
+        page = client.get(VERIFY).content.decode()
+        assert "Demo only" in page
+        assert re.search(r"current code is <strong>\d{6}</strong>", page)
+    with override_settings(GOVDOOR_MODE="production"):
+        assert "Demo only" not in client.get(VERIFY).content.decode()

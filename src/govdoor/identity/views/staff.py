@@ -16,6 +16,7 @@ from govdoor.identity.signin import safe_next
 from govdoor.identity.staff_auth import (
     confirmed_device,
     device_qr_svg,
+    demo_totp_code,
     device_secret_base32,
     enrolment_device,
 )
@@ -70,6 +71,10 @@ def staff_otp(request: HttpRequest) -> HttpResponse:
             return HttpResponseRedirect(next_url)
         form.add_error("code", _("The security code is not right, or has expired."))
     context = {"form": form, "enrolling": enrolling}
+    if not enrolling:
+        # Demo mode only (None otherwise): the printed codes expire in 30 s, so the demo
+        # shows a visitor the current one instead of sending them back to the terminal.
+        context["demo_code"] = demo_totp_code(user)
     if enrolling:
         context.update(
             secret=device_secret_base32(device),
