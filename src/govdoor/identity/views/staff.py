@@ -15,8 +15,8 @@ from govdoor.identity.models import User
 from govdoor.identity.signin import safe_next
 from govdoor.identity.staff_auth import (
     confirmed_device,
-    device_qr_svg,
     demo_totp_code,
+    device_qr_svg,
     device_secret_base32,
     enrolment_device,
 )
