@@ -5,12 +5,11 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from govdoor.identity.decorators import SESSION_IDP, SESSION_LOA
 from govdoor.identity.models import Address
 from govdoor.identity.services import user_for_person
+from govdoor.identity.testing import sign_in_staff
 from govdoor.identity.tests.factories import PersonFactory
 from govdoor.organisations.models import StaffRole
 from govdoor.organisations.tests.factories import StaffRoleFactory, UserFactory, demo_country
@@ -95,12 +94,6 @@ def service_owner(organisation: Any, username: str = "owner") -> Any:
 @pytest.fixture
 def staff_client() -> Callable[[Any], Client]:
     def _client(user: Any) -> Client:
-        client = Client()
-        device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-        session = client.session
-        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-        session.save()
-        return client
+        return sign_in_staff(Client(), user)
 
     return _client

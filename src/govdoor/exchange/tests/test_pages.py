@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
-from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from govdoor.core import clock
 from govdoor.exchange import tellusonce
 from govdoor.exchange.models import Consent, Delivery, Objection, Subscription
 from govdoor.exchange.tests.factories import PersonFactory, UserFactory, keeper_user
 from govdoor.identity.decorators import SESSION_LOA
+from govdoor.identity.testing import sign_in_staff
 
 pytestmark = pytest.mark.django_db
 EVENT = "0190b8c4-0000-7000-8000-00000000000a"
@@ -27,13 +26,7 @@ def person_client(person):
 
 
 def staff_client(user):
-    client = Client()
-    device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
-    client.force_login(user)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
-    return client
+    return sign_in_staff(Client(), user)
 
 
 def test_the_pages_need_a_signed_in_person_or_staff(db):

@@ -1,16 +1,12 @@
 from __future__ import annotations
 
 import base64
-import datetime as dt
-import secrets
 
 import pytest
 from django.core.cache import cache
-from django.utils import timezone
-from oauth2_provider.models import AccessToken
 from rest_framework.test import APIClient
 
-from govdoor.identity.agency import agency_client_create
+from govdoor.identity.testing import agency_access_token
 from govdoor.messaging.models import Message, Notification
 from govdoor.messaging.tests.factories import (
     ContactPointFactory,
@@ -25,15 +21,9 @@ URL = "/api/v1/messages/"
 
 def agency(org=None, scope="messaging"):
     org = org or OrganisationFactory()
-    client, _secret = agency_client_create(organisation=org, name=f"system of {org.code}")
-    token = AccessToken.objects.create(
-        application=client.application,
-        token=secrets.token_urlsafe(24),
-        scope=scope,
-        expires=timezone.now() + dt.timedelta(hours=1),
-    )
+    token = agency_access_token(organisation=org, scope=scope)
     api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Bearer {token.token}")
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
     api.organisation = org
     return api
 

@@ -5,10 +5,10 @@ import uuid
 
 import pytest
 from django.test import Client
-from django_otp.plugins.otp_static.models import StaticDevice
 
 from govdoor.core import clock
 from govdoor.identity.models import User
+from govdoor.identity.testing import sign_in_staff
 from govdoor.messaging.models import ContactPoint, Message, Notification, Preference
 from govdoor.messaging.reminders import obligation_register
 from govdoor.messaging.services import NewAttachment, message_send
@@ -36,13 +36,7 @@ def portal_client(person) -> Client:
 def staff_client(org) -> Client:
     user = User.objects.create(username=f"staff-{org.code}-{uuid.uuid4().hex[:6]}")
     StaffRole.objects.create(user=user, organisation=org, role="case_worker")
-    device = StaticDevice.objects.create(user=user, name="backup")
-    client = Client()
-    client.force_login(user)
-    session = client.session
-    session["otp_device_id"] = device.persistent_id
-    session.save()
-    return client
+    return sign_in_staff(Client(), user)
 
 
 def send(person, **kw):

@@ -1,12 +1,7 @@
-import datetime as dt
-import uuid
-
 import pytest
-from django.utils import timezone
-from oauth2_provider.models import AccessToken
 from rest_framework.test import APIClient
 
-from govdoor.identity.agency import agency_client_create
+from govdoor.identity.testing import agency_access_token
 from govdoor.organisations.tests.factories import (
     AreaFactory,
     JurisdictionFactory,
@@ -29,15 +24,9 @@ def api():
 
 
 def agency_token(organisation, *, expires_in=600):
-    client, _secret = agency_client_create(organisation=organisation, name="Agency system")
-    token = AccessToken.objects.create(
-        user=None,
-        application=client.application,
-        token=uuid.uuid4().hex,
-        expires=timezone.now() + dt.timedelta(seconds=expires_in),
-        scope="registers:read",
+    return agency_access_token(
+        organisation=organisation, scope="registers:read", expires_in=expires_in
     )
-    return token.token
 
 
 def test_anonymous_callers_are_turned_away():

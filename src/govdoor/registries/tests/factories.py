@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from typing import Any
 
 import factory
-from django.utils import timezone
-from oauth2_provider.models import AccessToken
 
-from govdoor.identity.agency import agency_client_create
 from govdoor.identity.models import Person, User
 from govdoor.identity.selectors import national_id_index
+from govdoor.identity.testing import agency_access_token
 from govdoor.organisations.models import Organisation, StaffRole
 from govdoor.registries.models import Register
 from govdoor.registries.selectors import Caller
@@ -74,17 +71,7 @@ def keeper_user(organisation: Organisation, role: str = "register_keeper") -> Us
 
 
 def agency_token(organisation: Organisation, scope: str = "registers:read registers:write") -> str:
-    client, _secret = agency_client_create(
-        organisation=organisation, name=f"{organisation.code} sys"
-    )
-    token = secrets.token_urlsafe(24)
-    AccessToken.objects.create(
-        application=client.application,
-        token=token,
-        scope=scope,
-        expires=timezone.now() + dt.timedelta(hours=1),
-    )
-    return token
+    return agency_access_token(organisation=organisation, scope=scope)
 
 
 def vehicles_register(organisation: Organisation, **overrides: Any) -> Register:

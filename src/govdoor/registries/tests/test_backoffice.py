@@ -1,9 +1,8 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from govdoor.identity.testing import sign_in_staff
 from govdoor.registries import services
 from govdoor.registries.models import CorrectionRequest, Record
 from govdoor.registries.tests.factories import PersonFactory, UserFactory, keeper_user, vehicle
@@ -12,13 +11,7 @@ PAGE = "/backoffice/registers/vehicles/1.0/"
 
 
 def signed_in(user):
-    client = Client()
-    device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
-    client.force_login(user)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
-    return client
+    return sign_in_staff(Client(), user)
 
 
 @pytest.fixture
