@@ -17,7 +17,7 @@ from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -32,6 +32,7 @@ from govdoor.backoffice.forms import (
 from govdoor.core.errors import DomainError, NotFound, Refused
 from govdoor.identity.agency import SESSION_ORGANISATION_KEY
 from govdoor.identity.decorators import staff_required
+from govdoor.identity.signin import safe_next
 from govdoor.organisations import selectors, services
 from govdoor.organisations.models import Organisation, StaffRole
 
@@ -85,11 +86,7 @@ def organisation_switch(request: HttpRequest) -> HttpResponse:
     if not any(o.pk == chosen for o in selectors.staff_organisations(request.user)):
         raise PermissionDenied(_("You have no role in this organisation."))
     request.session[SESSION_ORGANISATION_KEY] = str(chosen)
-    target = form.cleaned_data.get("next") or ""
-    if not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        target = reverse("backoffice:dashboard")
+    target = safe_next(request, form.cleaned_data.get("next"), reverse("backoffice:dashboard"))
     return HttpResponseRedirect(target)
 
 
