@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
 from oauth2_provider.models import Application
@@ -20,6 +20,7 @@ from govdoor.identity.models import AgencyClient
 from govdoor.organisations.models import Organisation
 
 SESSION_ORGANISATION_KEY = "govdoor.organisation"
+_UNSET = object()
 
 
 @transaction.atomic
@@ -48,12 +49,19 @@ def request_organisation(request: Request | Any) -> Organisation | None:
     token = getattr(request, "auth", None)
     application = getattr(token, "application", None)
     if application is not None:
+        # A token's organisation cannot change within a request, and both the permission
+        # check and the view ask for it: look it up once per request.
+        cached = getattr(request, "_govdoor_agency_organisation", _UNSET)
+        if cached is not _UNSET:
+            return cast(Organisation | None, cached)
         client = (
             AgencyClient.objects.select_related("organisation")
             .filter(application=application)
             .first()
         )
-        return client.organisation if client else None
+        organisation = client.organisation if client else None
+        request._govdoor_agency_organisation = organisation  # type: ignore[union-attr]
+        return organisation
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         org_id = (
