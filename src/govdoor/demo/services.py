@@ -26,6 +26,7 @@ from govdoor.demo.generator import (
     DEFAULT_SEED,
     DEMO_AS_OF,
     DemoCountry,
+    MandateSpec,
     demo_country_generate,
 )
 from govdoor.demo.staff import DEMO_STAFF_PASSWORD
@@ -197,19 +198,24 @@ def _household_rows_load(
     report.mandates += _bulk(
         Mandate,
         [
-            Mandate(
-                representative=people[m.representative_seq],
-                represented_person=people[m.represented_person_seq],
-                kind=m.kind,
-                scope=list(m.scope),
-                valid_from=m.valid_from,
-                valid_until=m.valid_until,
-                source=m.source,
-            )
+            _mandate(m, people, represented_person=people[m.represented_person_seq])
             for m in country.mandates
             if m.represented_person_seq is not None and m.representative_seq in people
         ],
         bar,
+    )
+
+
+def _mandate(spec: MandateSpec, people: dict[int, Person], **represented: Any) -> Mandate:
+    """A Mandate row from the generator's spec; `represented` names the person or business."""
+    return Mandate(
+        representative=people[spec.representative_seq],
+        kind=spec.kind,
+        scope=list(spec.scope),
+        valid_from=spec.valid_from,
+        valid_until=spec.valid_until,
+        source=spec.source,
+        **represented,
     )
 
 
@@ -246,15 +252,7 @@ def _businesses_load(
     report.mandates += _bulk(
         Mandate,
         [
-            Mandate(
-                representative=people[m.representative_seq],
-                represented_business=businesses[m.represented_business],
-                kind=m.kind,
-                scope=list(m.scope),
-                valid_from=m.valid_from,
-                valid_until=m.valid_until,
-                source=m.source,
-            )
+            _mandate(m, people, represented_business=businesses[m.represented_business])
             for m in country.mandates
             if m.represented_business in businesses and m.representative_seq in people
         ],
