@@ -10,4 +10,9 @@ urlpatterns = [
     path("", include("govdoor.messaging.api.urls")),
     path("", include("govdoor.exchange.api.urls")),
     path("", include("govdoor.catalogue.api.urls")),
+    path("", include("govdoor.documents.api.urls")),
+    path("", include("govdoor.letters.api.urls")),
+    path("", include("govdoor.applications.api.urls")),
+    path("", include("govdoor.cases.api.urls")),
+    path("", include("govdoor.rules.api.urls")),
 ]

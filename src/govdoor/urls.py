@@ -24,6 +24,11 @@ urlpatterns = [
     path("", include("govdoor.messaging.urls")),
     path("", include("govdoor.exchange.urls")),
     path("", include("govdoor.catalogue.urls")),
+    path("", include("govdoor.documents.urls")),
+    path("", include("govdoor.letters.urls")),
+    path("", include("govdoor.applications.urls")),
+    path("", include("govdoor.cases.urls")),
+    path("", include("govdoor.rules.urls")),
     path("", include("govdoor.registries.urls")),
     path("", include("govdoor.portal.urls")),
 ]

@@ -10,12 +10,35 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy
 
 from govdoor.identity.agency import SESSION_ORGANISATION_KEY
 from govdoor.organisations import selectors
 from govdoor.organisations.models import Organisation, StaffRole
+from govdoor.portal.context import url_or_none
 
 _CACHE_ATTR = "_backoffice_context"
+
+# The back-office menu: each domain's landing page, shown only when that domain is mounted.
+# Why a list here and not one per domain: the menu order is a product decision, one place.
+DOMAIN_PAGES: tuple[tuple[str, str], ...] = (
+    ("cases:bo-queue", gettext_lazy("Cases")),
+    ("rules:bo-home", gettext_lazy("Rules")),
+    ("applications:bo-forms", gettext_lazy("Forms")),
+    ("catalogue:bo-list", gettext_lazy("Services")),
+    ("registries:list", gettext_lazy("Registers")),
+    ("exchange:backoffice", gettext_lazy("Data exchange")),
+    ("messaging:sent", gettext_lazy("Messages")),
+)
+
+
+def domain_pages() -> list[dict[str, Any]]:
+    pages = []
+    for name, label in DOMAIN_PAGES:
+        href = url_or_none(name)
+        if href:
+            pages.append({"href": href, "label": label})
+    return pages
 
 
 def backoffice_context(request: HttpRequest) -> dict[str, Any]:
@@ -35,6 +58,7 @@ def backoffice_context(request: HttpRequest) -> dict[str, Any]:
             current and selectors.user_has_role(request.user, current, StaffRole.Role.ADMIN)
         ),
         "can_onboard": selectors.user_can_onboard(request.user),
+        "domain_pages": domain_pages(),
     }
     setattr(request, _CACHE_ATTR, context)
     return context

@@ -70,14 +70,22 @@ class Command(BaseCommand):
         only; registers, the catalogue and the exchange build on it, in this order, and each
         loader is idempotent (a second run creates nothing).
         """
+        from govdoor.applications.demo import applications_demo_load
+        from govdoor.cases.demo import cases_demo_load
         from govdoor.catalogue.demo import demo_catalogue_load
         from govdoor.exchange.demo import exchange_demo_load
+        from govdoor.letters.demo import letters_demo_load
         from govdoor.registries.demo import demo_registers_load
+        from govdoor.rules.demo import rules_demo_load
 
         loaders: list[tuple[str, Callable[[], dict[str, int]]]] = [
             ("registers", lambda: demo_registers_load(progress=progress)),
             ("catalogue", demo_catalogue_load),
             ("exchange", exchange_demo_load),
+            ("letters", letters_demo_load),
+            ("forms", applications_demo_load),
+            ("rules", rules_demo_load),
+            ("cases", cases_demo_load),
         ]
         for label, load in loaders:
             created = load()
