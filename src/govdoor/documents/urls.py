@@ -1,4 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from govdoor.documents import views
 
 app_name = "documents"
-urlpatterns: list = []
+urlpatterns = [
+    path("my/documents/", views.my_documents, name="mine"),
+    path("documents/<uuid:document_id>/download", views.download, name="download"),
+    path(
+        "backoffice/documents/<uuid:document_id>/download",
+        views.staff_download,
+        name="bo-download",
+    ),
+]
