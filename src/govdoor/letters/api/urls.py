@@ -1,3 +1,7 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from govdoor.letters.api import views
+
+urlpatterns = [
+    path("letters/verify", views.LetterVerify.as_view(), name="letters-verify"),
+]
