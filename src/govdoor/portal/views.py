@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from govdoor.cases.selectors import cases_summary_for
 from govdoor.core.errors import problem_response
 from govdoor.identity.decorators import SESSION_IDP, person_required, session_loa
 from govdoor.identity.models import LevelOfAssurance, Mandate, Person
@@ -76,6 +77,10 @@ def my(request: HttpRequest) -> HttpResponse:
         "data_uses_url": url_or_none("ledger:my-data-uses"),
         "messages_url": url_or_none("messaging:inbox"),
         "deadlines_url": url_or_none("messaging:calendar"),
+        "cases": cases_summary_for(person),
+        "cases_url": url_or_none("cases:mine"),
+        "letters_url": url_or_none("letters:mine"),
+        "documents_url": url_or_none("documents:mine"),
     }
     return render(request, "portal/my.html", context)
 

@@ -1,3 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from govdoor.cases.api import views
+
+urlpatterns = [
+    path("cases", views.CaseList.as_view(), name="cases-list"),
+    path("cases/<uuid:pk>", views.CaseDetail.as_view(), name="cases-detail"),
+    path("cases/<uuid:pk>/decision", views.CaseDecision.as_view(), name="cases-decision"),
+]

@@ -161,15 +161,22 @@ def test_my_govdoor_lists_the_mandates_in_force_i_hold(client: Client, sign_in: 
     assert "Someoneelses" not in html
 
 
-def test_my_govdoor_links_to_the_mailbox_deadlines_and_ledger_and_admits_no_cases_yet(
+def test_my_govdoor_links_to_cases_letters_documents_mailbox_deadlines_and_ledger(
     client: Client, sign_in: SignIn
 ) -> None:
     sign_in()
     html = _text(client.get("/my/"))
     for heading in ("My cases", "My letters", "My deadlines", "Who used my data"):
         assert f">{heading}</h2>" in html
-    assert html.count("Nothing here yet.") == 1  # cases: no domain handles them yet
-    for route in ("messaging:inbox", "messaging:calendar", "ledger:my-data-uses"):
+    assert "Nothing here yet." not in html
+    assert "You have no cases yet." in html
+    for route in (
+        "letters:mine",
+        "documents:mine",
+        "messaging:inbox",
+        "messaging:calendar",
+        "ledger:my-data-uses",
+    ):
         assert f'href="{reverse(route)}"' in html
 
 
