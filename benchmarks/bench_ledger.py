@@ -54,15 +54,41 @@ def run(quick: bool) -> dict[str, Any]:
 
 def _shape(raw: dict[str, Any]) -> dict[str, Any]:
     """The harness's shape: `rows` for the table, ratios and the rest below it."""
+    batch = raw["batch_rows_per_transaction"]
     rows = [
         {
-            "scenario": "plain INSERT, one durable transaction each (baseline)",
-            "per_s": raw["plain_inserts_per_s"],
+            "scenario": "plain INSERT, one row per durable transaction (baseline, median)",
+            "per_s": raw["single_plain_inserts_per_s"],
             "ms": "",
         },
         {
-            "scenario": "ledger_append, one durable transaction each + batched sequencer",
-            "per_s": raw["ledger_appends_per_s"],
+            "scenario": "ledger_append, one per durable transaction + sequencer (median)",
+            "per_s": raw["single_ledger_appends_per_s"],
+            "ms": "",
+        },
+        {
+            "scenario": f"plain INSERT, {batch} rows per durable transaction (baseline, median)",
+            "per_s": raw["batched_plain_inserts_per_s"],
+            "ms": "",
+        },
+        {
+            "scenario": f"ledger appends, {batch} per durable transaction + sequencer (median)",
+            "per_s": raw["batched_ledger_appends_per_s"],
+            "ms": "",
+        },
+        {
+            "scenario": f"ledger_append_many, {raw['bulk_entries']:,} entries, one transaction",
+            "per_s": raw["bulk_ledger_append_many_per_s"],
+            "ms": "",
+        },
+        {
+            "scenario": f"plain COPY of {raw['bulk_entries']:,} rows the same size (baseline)",
+            "per_s": raw["bulk_plain_copy_per_s"],
+            "ms": "",
+        },
+        {
+            "scenario": f"sequencing those {raw['bulk_entries']:,} entries into the tree",
+            "per_s": raw["bulk_sequenced_per_s"],
             "ms": "",
         },
         {
@@ -88,7 +114,15 @@ def _shape(raw: dict[str, Any]) -> dict[str, Any]:
     ]
     return {
         "rows": rows,
-        "ratios": {"ledger_appends_vs_plain_inserts": raw["ledger_to_plain_ratio"]},
+        "ratios": {
+            "ledger_appends_vs_plain_inserts_single": raw["single_ledger_to_plain_ratio"],
+            "ledger_appends_vs_plain_inserts_batched": raw["batched_ledger_to_plain_ratio"],
+            "ledger_append_many_vs_plain_copy": raw["bulk_ledger_to_copy_ratio"],
+        },
+        "goal": {
+            "batched_appends_per_s>=5000": raw["batched_ledger_appends_per_s"] >= 5000,
+            ">=50%_of_plain_insert_batched": raw["batched_ledger_to_plain_ratio"] >= 0.5,
+        },
         "setup": {k: v for k, v in raw.items() if not k.endswith(("_per_s", "_ms_median"))},
     }
 
@@ -96,7 +130,12 @@ def _shape(raw: dict[str, Any]) -> dict[str, Any]:
 # --- the child: runs with Django on the fresh database ---------------------------------------
 
 
-def _appends(n: int) -> dict[str, Any]:
+def _appends(n: int, reps: int, batch: int) -> dict[str, Any]:
+    """Durable appends against plain INSERTs of rows the same size, fairly: the same number
+    of rows in the same number of transactions (`batch` rows each; synchronous_commit on, so
+    every commit waits for its WAL flush), in alternating rounds so both see the same machine
+    load; the ledger's rounds include the sequencer's work (nodes, a signed checkpoint). The
+    median of the rounds, for one row per transaction and for `batch` rows per transaction."""
     from unittest import mock
 
     from django.db import connection, transaction
@@ -104,48 +143,130 @@ def _appends(n: int) -> dict[str, Any]:
     from govdoor.ledger import services
     from govdoor.ledger.models import Record
 
-    def one() -> None:
-        with transaction.atomic():
-            services.ledger_append(
-                subject_id="0190b8c4-0000-7000-8000-000000000001",
-                actor_org="tax-agency",
-                actor_user=None,
-                action="read",
-                purpose="income-tax-assessment",
-                legal_basis="Income Tax Act s. 12",
-                fields=["address", "income"],
-            )
+    def entry() -> dict[str, Any]:
+        return {
+            "subject_id": "0190b8c4-0000-7000-8000-000000000001",
+            "actor_org": "tax-agency",
+            "actor_user": None,
+            "action": "read",
+            "purpose": "income-tax-assessment",
+            "legal_basis": "Income Tax Act s. 12",
+            "fields": ["address", "income"],
+        }
 
     with mock.patch.object(services, "_sequencer_kick", lambda: None):
-        one()  # warm up
+        with transaction.atomic():
+            services.ledger_append(**entry())  # warm up
         services.ledger_sequence_all()
-        started = time.perf_counter()
-        for i in range(n):
-            one()
-            if i % 500 == 499:  # the beat's batches
-                services.ledger_sequence_all()
-        services.ledger_sequence_all()
-        ledger_s = time.perf_counter() - started
-
     row = Record.objects.order_by("-entry_id").first()
     payload = row.body if row else "x" * 300
     with connection.cursor() as cursor:
         cursor.execute("CREATE TABLE bench_plain (id bigserial PRIMARY KEY, h bytea, body text)")
-    started = time.perf_counter()
-    for _ in range(n):
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(
-                "INSERT INTO bench_plain (h, body) VALUES (%s, %s)", [os.urandom(32), payload]
-            )
-    plain_s = time.perf_counter() - started
-    return {
-        "appends": n,
-        "ledger_appends_per_s": round(n / ledger_s, 1),
-        "plain_inserts_per_s": round(n / plain_s, 1),
-        "ledger_to_plain_ratio": round((n / ledger_s) / (n / plain_s), 3),
+        cursor.execute("SHOW synchronous_commit")
+        sync = cursor.fetchone()[0]
+
+    def plain_round(size: int) -> float:
+        values = ", ".join(["(%s, %s)"] * size)
+        started = time.perf_counter()
+        for _ in range(n // size):
+            params = [v for _ in range(size) for v in (os.urandom(32), payload)]
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(f"INSERT INTO bench_plain (h, body) VALUES {values}", params)
+        return n / (time.perf_counter() - started)
+
+    def ledger_round(size: int) -> float:
+        started = time.perf_counter()
+        with mock.patch.object(services, "_sequencer_kick", lambda: None):
+            for _ in range(n // size):
+                with transaction.atomic():
+                    if size == 1:
+                        services.ledger_append(**entry())
+                    else:
+                        services.ledger_append_many(
+                            entries=[services.LedgerEntryIn(**entry()) for _ in range(size)]
+                        )
+            services.ledger_sequence_all()  # the beat's batch: part of the cost
+        return n / (time.perf_counter() - started)
+
+    out: dict[str, Any] = {}
+    for size, name in ((1, "single"), (batch, "batched")):
+        plain, ledger, ratios = [], [], []
+        for _ in range(reps):
+            p, g = plain_round(size), ledger_round(size)
+            plain.append(p)
+            ledger.append(g)
+            ratios.append(g / p)
+        out[f"{name}_ledger_appends_per_s"] = round(statistics.median(ledger), 1)
+        out[f"{name}_plain_inserts_per_s"] = round(statistics.median(plain), 1)
+        out[f"{name}_ledger_to_plain_ratio"] = round(statistics.median(ratios), 3)
+        out[f"{name}_ratio_min_max"] = [round(min(ratios), 3), round(max(ratios), 3)]
+    return out | {
+        "rows_per_round": n,
+        "rounds": reps,
+        "batch_rows_per_transaction": batch,
         "record_bytes": len(payload),
-        "note": "one durable transaction per append (synchronous_commit on), "
-        "sequenced in batches of up to 500, checkpoint signed per batch",
+        "synchronous_commit": sync,
+        "note": "same rows, same transactions, same durability for both; alternating rounds; "
+        "the ledger's rounds include sequencing their entries and signing a checkpoint",
+    }
+
+
+def _bulk(n: int) -> dict[str, Any]:
+    """ledger_append_many (a rule run's population scan) beside COPY of the same rows into a
+    table with only a primary key, one transaction each; then sequencing them all."""
+    from unittest import mock
+
+    from django.db import connection, transaction
+
+    from govdoor.ledger import services
+    from govdoor.ledger.services import LedgerEntryIn
+
+    entries = [
+        LedgerEntryIn(
+            subject_id=f"0190b8c4-0000-7000-8000-{i:012d}",
+            actor_org="benefits-agency",
+            actor_user=None,
+            action="decide",
+            purpose="child-benefit-scan",
+            legal_basis="Child Benefit Act s. 4",
+            fields=("children", "income"),
+        )
+        for i in range(n)
+    ]
+    with mock.patch.object(services, "_sequencer_kick", lambda: None):
+        started = time.perf_counter()
+        with transaction.atomic():
+            services.ledger_append_many(entries=entries)
+        ledger_s = time.perf_counter() - started
+        started = time.perf_counter()
+        services.ledger_sequence_all()
+        sequence_s = time.perf_counter() - started
+    payload = services.leaf.text(services._prefix_checked(entries[0], "x"), "s" * 44, "x" * 36)
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE bench_copy (id bigint PRIMARY KEY, h bytea, body text)")
+    raw: Any = connection.connection
+    started = time.perf_counter()
+    with (
+        transaction.atomic(),
+        raw.cursor() as cur,
+        cur.copy("COPY bench_copy (id, h, body) FROM STDIN") as copy,
+    ):
+        for start in range(0, n, 50_000):
+            copy.write(
+                "".join(
+                    f"{i}\t\\\\x{os.urandom(32).hex()}\t{payload}\n"
+                    for i in range(start, min(start + 50_000, n))
+                )
+            )
+    copy_s = time.perf_counter() - started
+    return {
+        "bulk_entries": n,
+        "bulk_ledger_append_many_per_s": round(n / ledger_s),
+        "bulk_plain_copy_per_s": round(n / copy_s),
+        "bulk_ledger_to_copy_ratio": round(copy_s / ledger_s, 3),
+        "bulk_ledger_append_many_s": round(ledger_s, 2),
+        "bulk_sequence_all_s": round(sequence_s, 2),
+        "bulk_sequenced_per_s": round(n / sequence_s),
     }
 
 
@@ -270,7 +391,8 @@ def _child(quick: bool) -> dict[str, Any]:
     django.setup()
     call_command("migrate", verbosity=0)
     out: dict[str, Any] = {"database": "postgresql (fresh database, dropped after the run)"}
-    out.update(_appends(1000 if quick else 5000))
+    out.update(_appends(500 if quick else 2000, 5 if quick else 7, batch=250))
+    out.update(_bulk(100_000 if quick else 1_000_000))
     size = 1_000_000 if quick else 10_000_000
     root, build_s = _build_large(size)
     out["large_log_entries"] = size

@@ -7,4 +7,6 @@ class ExchangeConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the tell-us-once event consumer and the delivery plugins.
-        from govdoor.exchange import tellusonce  # noqa: F401
+        from govdoor.exchange import cache, tellusonce  # noqa: F401
+
+        cache.connect()

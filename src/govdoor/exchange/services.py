@@ -10,7 +10,10 @@ leaves (503).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
+import operator
+import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -21,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from govdoor.core import clock
 from govdoor.core.errors import Conflict, DomainError, NotFound, Refused, Unavailable
-from govdoor.exchange import selectors
+from govdoor.exchange import cache, selectors
 from govdoor.exchange.derived import derived_get
 from govdoor.exchange.models import AccessPolicy, Consent, DataRequest, Objection, Purpose
 from govdoor.identity.models import Person
@@ -225,27 +228,55 @@ def subject_resolve(*, subject_id: str | None = None, national_id: str | None = 
     return person_get(subject_id)
 
 
+def _subject_id(*, subject_id: str | None, national_id: str | None) -> tuple[uuid.UUID, bool]:
+    """The subject's id, and whether the person is known to exist. An opaque id is not looked
+    up here: a request that finds records about it needs no lookup (one query less), and
+    one that finds none checks then (404 for an unknown person)."""
+    if national_id or not subject_id:
+        return subject_resolve(subject_id=subject_id, national_id=national_id).pk, True
+    try:
+        return uuid.UUID(str(subject_id)), False
+    except ValueError:
+        raise NotFound(_("No such person.")) from None
+
+
+def _agreements(
+    *, requester: Organisation, purpose_code: str, codes: Sequence[str]
+) -> tuple[dict[str, Any], Purpose | None, dict[str, list[AccessPolicy]]]:
+    """What a request checks that is not about the person: the registers asked (newest
+    versions), the purpose if the requester holds it, its approved policies (cached)."""
+    known = _registers_newest(codes)
+    purpose = selectors.purpose_held(code=purpose_code, requester=requester)
+    held = (
+        selectors.policies_by_register(requester=requester, purpose=purpose, register_codes=codes)
+        if purpose is not None
+        else {}
+    )
+    return known, purpose, held
+
+
 def _plan(
-    *, requester: Organisation, person: Person, purpose_code: str, fields: Sequence[str]
+    *, requester: Organisation, person_id: uuid.UUID, purpose_code: str, fields: Sequence[str]
 ) -> _Plan:
     """Every check, no writes: Refused with the reason, or what may be read."""
     asked: dict[str, list[str]] = defaultdict(list)
     for item in fields:
         code, name = _split(item)
         asked[code].append(name)
-    known = _registers_newest(sorted(asked))
+    codes = tuple(sorted(asked))
+    known, purpose, held = cache.cached(
+        ("plan", requester.pk, purpose_code, codes),
+        lambda: _agreements(requester=requester, purpose_code=purpose_code, codes=codes),
+    )
+    known = dict(known)  # the cached dict is shared: never add to it
     for code, names in asked.items():
         for name in names:
             _field_known(code, name, known)
-    purpose = selectors.purpose_held(code=purpose_code, requester=requester)
     if purpose is None:
         raise Refused(_("Your organisation holds no purpose %(p)s.") % {"p": purpose_code})
     today = clock.today()
     plan = _Plan(purpose=purpose, fields={}, derived={}, registers=known)
-    objections = [] if purpose.mandatory else selectors.objections_in_force(person_id=person.pk)
-    held = selectors.policies_by_register(
-        requester=requester, purpose=purpose, register_codes=sorted(asked)
-    )
+    objections = [] if purpose.mandatory else selectors.objections_in_force(person_id=person_id)
     for code, names in sorted(asked.items()):
         policies = held.get(code, [])
         if not policies:
@@ -264,13 +295,13 @@ def _plan(
         plan.fields[code] = sorted({n for n in names if n in policy.fields})
         plan.derived[code] = sorted({n for n in names if n in policy.derived})
     if purpose.consent_required and not selectors.consent_covering(
-        person_id=person.pk, organisation=requester, purpose=purpose, fields=sorted(set(fields))
+        person_id=person_id, organisation=requester, purpose=purpose, fields=sorted(set(fields))
     ):
         raise Refused(_("The purpose needs the person's consent, and there is none in force."))
     return plan
 
 
-def _read(*, plan: _Plan, requester: Organisation, person: Person) -> dict[str, Any]:
+def _read(*, plan: _Plan, requester: Organisation, person_id: uuid.UUID) -> dict[str, Any]:
     caller = registers.Caller(
         organisation=requester,
         is_agency=True,
@@ -278,16 +309,7 @@ def _read(*, plan: _Plan, requester: Organisation, person: Person) -> dict[str, 
         legal_basis=plan.purpose.legal_basis,
     )
     reads = plan.reads()
-    found: dict[str, list[Any]] = {}
-    for code in sorted(reads):
-        register = plan.registers[code]
-        if not register.subject_field:
-            raise DomainError(_("%(r)s has no subject.") % {"r": code}, field="fields")
-        found[code] = list(
-            registers.records_search(
-                register=register, exact={register.subject_field: str(person.pk)}
-            ).select_related("register", "register__organisation")
-        )
+    found = _records_of(person_id=person_id, plan=plan, codes=sorted(reads))
     union = sorted(set().union(*reads.values()))
     # One read for all registers when the union of names picks no unasked field anywhere
     # (one transaction block instead of one per register); otherwise one read per register.
@@ -306,6 +328,28 @@ def _read(*, plan: _Plan, requester: Organisation, person: Person) -> dict[str, 
                 code = record.register.code
                 data[code].append(_minimise(code, value, plan))
     return data
+
+
+def _records_of(*, person_id: uuid.UUID, plan: _Plan, codes: Sequence[str]) -> dict[str, list[Any]]:
+    """The person's records in each register, in one query (the searches OR-ed together)."""
+    searches = []
+    for code in codes:
+        register = plan.registers[code]
+        if not register.subject_field:
+            raise DomainError(_("%(r)s has no subject.") % {"r": code}, field="fields")
+        searches.append(
+            registers.records_search(
+                register=register, exact={register.subject_field: str(person_id)}
+            )
+        )
+    found: dict[str, list[Any]] = {code: [] for code in codes}
+    if searches:
+        # The registers (and their keepers) are the plan's, already loaded: no joins here.
+        by_id = {plan.registers[code].pk: plan.registers[code] for code in codes}
+        for record in functools.reduce(operator.or_, searches).order_by("id"):
+            record.register = by_id[record.register_id]
+            found[record.register.code].append(record)
+    return found
 
 
 def _minimise(code: str, values: dict[str, Any], plan: _Plan) -> dict[str, Any]:
@@ -334,19 +378,21 @@ def data_request_answer(
     Refusals and failures are recorded in their own transaction (so the rollback of the
     refused or failed read cannot take the record with it) and logged with ids only.
     """
-    person = subject_resolve(subject_id=subject_id, national_id=national_id)
+    person_id, known = _subject_id(subject_id=subject_id, national_id=national_id)
     base = dict(
         requester=requester,
-        subject_ref=str(person.pk),
+        subject_ref=str(person_id),
         purpose_code=purpose_code[:80],
         fields=sorted(set(fields)),
     )
     try:
         with transaction.atomic():
             plan = _plan(
-                requester=requester, person=person, purpose_code=purpose_code, fields=fields
+                requester=requester, person_id=person_id, purpose_code=purpose_code, fields=fields
             )
-            data = _read(plan=plan, requester=requester, person=person)
+            data = _read(plan=plan, requester=requester, person_id=person_id)
+            if not known and not any(data.values()):
+                person_get(person_id)  # no record about them: an unknown person is a 404
             request = _record(status=DataRequest.Status.ANSWERED, **base)
     except (Refused, Unavailable) as exc:
         status = (

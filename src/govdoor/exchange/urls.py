@@ -15,6 +15,7 @@ urlpatterns = [
         name="my-objection-withdraw",
     ),
     path("backoffice/exchange/", views.backoffice, name="backoffice"),
+    path("backoffice/exchange/policies/propose/", views.policy_propose, name="policy-propose"),
     path(
         "backoffice/exchange/policies/<str:policy_id>/decision/",
         views.policy_decide,

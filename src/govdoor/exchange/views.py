@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -10,11 +12,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from govdoor.core.errors import DomainError
+from govdoor.core import clock
+from govdoor.core.errors import DomainError, NotFound, Refused
 from govdoor.exchange import selectors, services, tellusonce
 from govdoor.identity.agency import request_organisation
 from govdoor.identity.decorators import person_required, staff_required
-from govdoor.organisations.models import Organisation
+from govdoor.organisations.models import Organisation, StaffRole
+from govdoor.organisations.selectors import user_has_role
 
 
 def _person(request: HttpRequest):  # type: ignore[no-untyped-def]
@@ -121,6 +125,9 @@ def backoffice(request: HttpRequest) -> HttpResponse:
             "organisation": org,
             "policies": list(selectors.policies_involving(org).order_by("-created_at")[:100]),
             "dead": list(selectors.deliveries_dead().filter(subscription__organisation=org)[:100]),
+            "proposable": [
+                p for p in selectors.purposes_list() if org in p.requesting_organisations.all()
+            ],
             "refused": list(
                 selectors.data_requests_of(org)
                 .exclude(status="answered")
@@ -128,6 +135,45 @@ def backoffice(request: HttpRequest) -> HttpResponse:
             ),
         },
     )
+
+
+@staff_required
+@require_POST
+def policy_propose(request: HttpRequest) -> HttpResponse:
+    """The requesting agency's side of a policy: a service owner proposes it here, the
+    register keeper decides it on the same page."""
+    org = request_organisation(request)
+    if org is None:
+        raise Http404
+    try:
+        if not user_has_role(request.user, org, StaffRole.Role.SERVICE_OWNER):
+            raise Refused(_("Only a service owner of your organisation can propose a policy."))
+        purpose = selectors.purpose_get(request.POST.get("purpose", ""))
+        if purpose is None:
+            raise DomainError(_("Choose a purpose."), field="purpose")
+        fields = [f.strip() for f in request.POST.get("fields", "").split(",") if f.strip()]
+        services.policy_propose(
+            purpose=purpose,
+            requester=org,
+            register_code=request.POST.get("register", "").strip()[:64],
+            fields=fields,
+            valid_from=_date(request.POST.get("valid_from"), "valid_from") or clock.today(),
+            valid_to=_date(request.POST.get("valid_to"), "valid_to"),
+            proposed_by=request.user,
+        )
+        messages.success(request, _("The policy was proposed to the register keeper."))
+    except (DomainError, NotFound) as exc:
+        messages.error(request, exc.detail)
+    return HttpResponseRedirect(reverse("exchange:backoffice"))
+
+
+def _date(value: str | None, field: str) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise DomainError(_("Give a date as YYYY-MM-DD."), field=field) from None
 
 
 @staff_required

@@ -66,10 +66,19 @@ class Entry(models.Model):
 class Record(models.Model):
     """The entry's record (the JCS leaf bytes, salt included); erasure deletes it."""
 
+    # No database foreign key: a record is only ever written together with its entry (same
+    # statement or same COPY batch), and entries are never deleted (trigger), so the
+    # constraint would guard nothing while costing a check per row of a bulk append.
     entry = models.OneToOneField(
-        Entry, primary_key=True, on_delete=models.PROTECT, related_name="record"
+        Entry,
+        primary_key=True,
+        on_delete=models.PROTECT,
+        related_name="record",
+        db_constraint=False,
     )
     # The pseudonymous subject id, beside the record (not in the tree) for "my data uses".
+    # On PostgreSQL its collation is "C" (migration 0003): it is only compared for equality,
+    # and byte order keeps its index cheap whatever the database's default collation is.
     subject_ref = models.CharField(max_length=64)
     body = models.TextField()
 

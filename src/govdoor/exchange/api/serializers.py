@@ -32,13 +32,17 @@ class DataRequestInSerializer(serializers.Serializer):
         return attrs
 
 
-class DataRequestOutSerializer(serializers.ModelSerializer):
+class DataRequestOutSerializer(serializers.Serializer):
+    """Declared, not a ModelSerializer: it is on the hot path of every data request, and
+    declared fields skip the model introspection a ModelSerializer does per instance."""
+
+    id = serializers.UUIDField()
     subject = serializers.CharField(source="subject_ref")
     purpose = serializers.CharField(source="purpose_code")
-
-    class Meta:
-        model = DataRequest
-        fields = ["id", "subject", "purpose", "fields", "status", "reason", "created_at"]
+    fields = serializers.ListField(child=serializers.CharField())  # type: ignore[assignment]
+    status = serializers.ChoiceField(choices=DataRequest.Status.choices)
+    reason = serializers.CharField()
+    created_at = serializers.DateTimeField()
 
 
 class AnswerSerializer(serializers.Serializer):

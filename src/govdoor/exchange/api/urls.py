@@ -1,8 +1,12 @@
 from django.urls import path
 
-from govdoor.exchange.api import views
+from govdoor.exchange.api import me, views
 
 urlpatterns = [
+    path("me/consents", me.MyConsentsView.as_view(), name="me-consents"),
+    path("me/consents/<str:consent_id>", me.MyConsentView.as_view(), name="me-consent"),
+    path("me/objections", me.MyObjectionsView.as_view(), name="me-objections"),
+    path("me/objections/<str:objection_id>", me.MyObjectionView.as_view(), name="me-objection"),
     path("exchange/requests", views.DataRequestsView.as_view(), name="exchange-requests"),
     path("exchange/purposes", views.PurposesView.as_view(), name="exchange-purposes"),
     path("exchange/policies", views.PoliciesView.as_view(), name="exchange-policies"),

@@ -19,7 +19,7 @@ from rest_framework.views import APIView
 
 from govdoor.core.api.pagination import Pagination
 from govdoor.core.errors import NotFound, Refused
-from govdoor.exchange import selectors, services, tellusonce
+from govdoor.exchange import cache, selectors, services, tellusonce
 from govdoor.exchange.api.serializers import (
     AnswerSerializer,
     DataRequestInSerializer,
@@ -54,9 +54,24 @@ class TrustedClientCertificate(BasePermission):
         return bool(request.headers.get(header, "") == "SUCCESS")
 
 
+def _agency_organisation_prefill(request: Request) -> None:
+    """Answer identity's per-request organisation lookup from the exchange's per-process cache
+    (keyed by the token's OAuth application), so an agency call does not look it up each time.
+    Harmless if identity stops reading the attribute: it then looks the organisation up."""
+    application_id = getattr(getattr(request, "auth", None), "application_id", None)
+    if application_id is None or hasattr(request, "_govdoor_agency_organisation"):
+        return
+    org = cache.cached(("agency-org", application_id), lambda: request_organisation(request))
+    request._govdoor_agency_organisation = org  # type: ignore[attr-defined]
+
+
 class ExchangeView(APIView):
     permission_classes = [TrustedClientCertificate, AgencyScopes]
     required_scopes = ["exchange"]
+
+    def check_permissions(self, request: Request) -> None:
+        _agency_organisation_prefill(request)
+        super().check_permissions(request)
 
     def organisation(self, request: Request) -> Organisation:
         org = request_organisation(request)

@@ -152,3 +152,52 @@ def test_the_requester_withdraws_its_approved_policy_in_the_back_office(tax, pol
     assert client.post(url, {"decision": "withdraw"}).status_code == 302
     policy.refresh_from_db()
     assert policy.status == "withdrawn"
+
+
+def test_a_service_owner_proposes_a_policy_in_the_back_office_for_the_keeper_to_decide(
+    tax, purpose, population, keeper_org
+):
+    from govdoor.exchange.models import AccessPolicy
+
+    client = staff_client(keeper_user(tax, role="service_owner"))
+    page = client.get("/backoffice/exchange/").content.decode()
+    assert "Propose a policy" in page and purpose.name in page
+    response = client.post(
+        "/backoffice/exchange/policies/propose/",
+        {
+            "purpose": purpose.code,
+            "register": "population",
+            "fields": "street, age_over_18",
+            "valid_from": "2026-01-01",
+        },
+    )
+    assert response.status_code == 302
+    policy = AccessPolicy.objects.get()
+    assert (policy.status, policy.requester, policy.keeper) == ("proposed", tax, keeper_org)
+    assert policy.fields == ["street"] and policy.derived == ["age_over_18"]
+    keeper_page = staff_client(keeper_user(keeper_org)).get("/backoffice/exchange/")
+    assert "Approve" in keeper_page.content.decode()
+
+
+POP = {"register": "population"}
+
+
+@pytest.mark.parametrize(
+    ("role", "data", "words"),
+    [
+        ("case_worker", {**POP, "purpose": "P", "fields": "street"}, "service owner"),
+        ("service_owner", {**POP, "purpose": "P", "fields": "town"}, "does not allow"),
+        ("service_owner", {**POP, "purpose": "nope", "fields": "street"}, "Choose a purpose"),
+        ("service_owner", {**POP, "purpose": "P", "fields": "street", "valid_from": "x"}, "YYYY"),
+    ],
+)
+def test_a_bad_proposal_in_the_back_office_is_refused_with_the_reason(
+    tax, purpose, population, role, data, words
+):
+    from govdoor.exchange.models import AccessPolicy
+
+    client = staff_client(keeper_user(tax, role=role))
+    data = {**data, "purpose": purpose.code if data["purpose"] == "P" else data["purpose"]}
+    response = client.post("/backoffice/exchange/policies/propose/", data, follow=True)
+    assert words in response.content.decode()
+    assert not AccessPolicy.objects.exists()

@@ -23,12 +23,9 @@ class ConsistencyProofSerializer(serializers.Serializer):
     hashes = serializers.ListField(child=serializers.CharField(), help_text="base64")
 
 
-class AboutSerializer(serializers.Serializer):
-    id = serializers.CharField()
-    name = serializers.CharField()
-
-
 class DataUseSerializer(serializers.Serializer):
+    """Exactly the keys specs/ledger.md lists; whose data it is is chosen with `?subject=`."""
+
     index = serializers.IntegerField(allow_null=True, help_text="null while queued")
     at = serializers.CharField()
     org = serializers.CharField()
@@ -37,7 +34,3 @@ class DataUseSerializer(serializers.Serializer):
     purpose = serializers.CharField()
     legal_basis = serializers.CharField()
     fields = serializers.ListField(child=serializers.CharField())  # type: ignore[assignment]
-    about = AboutSerializer(
-        allow_null=True,
-        help_text="null for your own data; the person whose data it is when you hold a mandate",
-    )

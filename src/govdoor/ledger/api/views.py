@@ -8,6 +8,7 @@ verifiers call them without an account (and without a CSRF token).
 from __future__ import annotations
 
 import base64
+import uuid
 from collections import OrderedDict
 from typing import Any
 
@@ -147,12 +148,32 @@ class DataUsePagination(PageNumberPagination):
         }
 
 
+def _uuid_text(value: Any) -> str | None:
+    """A UUID in its canonical text (so any spelling of the id matches), or None; a value
+    that is not a UUID gives "-", which matches nobody (404)."""
+    if not value:
+        return None
+    try:
+        return str(uuid.UUID(str(value)))
+    except ValueError:
+        return "-"
+
+
 class MyDataUsesView(APIView):
     permission_classes = [IsAuthenticated]
     pagination_class = DataUsePagination
 
     @extend_schema(
-        summary="Who used my data: entries about me (and people I hold a mandate for)",
+        summary="Who used my data: entries about me, or about a person I hold a mandate for",
+        parameters=[
+            OpenApiParameter(
+                "subject",
+                OpenApiTypes.UUID,
+                description="A person you hold a valid mandate for (default: yourself).",
+            ),
+            OpenApiParameter("page", int),
+            OpenApiParameter("page_size", int),
+        ],
         responses={200: DataUseSerializer(many=True)},
         tags=["ledger"],
     )
@@ -160,10 +181,14 @@ class MyDataUsesView(APIView):
         person = getattr(request.user, "person", None)
         if person is None:
             raise NotFound(_("Only a signed-in person has data uses."))
+        subject = _uuid_text(request.query_params.get("subject")) or str(person.pk)
         subjects = selectors.data_use_subjects(person)
+        if subject not in subjects:
+            # Someone you do not represent (or no such person): the same answer either way.
+            raise NotFound(_("You hold no mandate for this person."))
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(
-            selectors.data_uses_queryset(subjects), request, view=self
+            selectors.data_uses_queryset([subject]), request, view=self
         )
-        rows = selectors.data_uses_rows(page or [], subjects)
+        rows = selectors.data_uses_rows(page or [], {subject: subjects[subject]})
         return paginator.get_paginated_response(DataUseSerializer(rows, many=True).data)

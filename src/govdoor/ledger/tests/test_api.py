@@ -219,7 +219,6 @@ def test_my_data_uses_lists_my_entries_newest_first_with_queued_ones_unindexed(
         "purpose",
         "legal_basis",
         "fields",
-        "about",
     }
     assert oldest == {
         "index": 0,
@@ -230,25 +229,45 @@ def test_my_data_uses_lists_my_entries_newest_first_with_queued_ones_unindexed(
         "purpose": "old",
         "legal_basis": "Income Tax Act s. 12",
         "fields": ["a", "b"],
-        "about": None,
     }
 
 
-def test_my_data_uses_include_people_i_hold_a_valid_mandate_for_and_say_whose(
+def test_my_data_uses_of_a_person_i_hold_a_valid_mandate_for_are_chosen_by_subject(
     person_client, append
 ):
     child = PersonFactory(given_name="Tom")
     MandateFactory(representative=person_client.person, represented_person=child)
-    revoked = MandateFactory(representative=person_client.person, revoked_at=clock.now())
-    expired = MandateFactory(
-        representative=person_client.person, valid_until=clock.today() - dt.timedelta(days=1)
-    )
     append(subject_id=str(child.pk), purpose="school")
-    append(subject_id=str(revoked.represented_person.pk), purpose="revoked")
-    append(subject_id=str(expired.represented_person.pk), purpose="expired")
-    results = person_client.get("/api/v1/me/data-uses").json()["results"]
-    assert [r["purpose"] for r in results] == ["school"]
-    assert results[0]["about"] == {"id": str(child.pk), "name": child.full_name}
+    append(subject_id=str(person_client.person.pk), purpose="mine")
+    url = "/api/v1/me/data-uses"
+    mine = person_client.get(url).json()["results"]
+    assert [r["purpose"] for r in mine] == ["mine"]
+    childs = person_client.get(url, {"subject": str(child.pk).upper()}).json()
+    assert [r["purpose"] for r in childs["results"]] == ["school"]
+    assert set(childs["results"][0]) == {
+        "index", "at", "org", "org_name", "action", "purpose", "legal_basis", "fields"
+    }  # fmt: skip
+    own = person_client.get(url, {"subject": str(person_client.person.pk)}).json()
+    assert [r["purpose"] for r in own["results"]] == ["mine"]
+
+
+@pytest.mark.parametrize("how", ["revoked", "expired", "stranger", "not-an-id"])
+def test_my_data_uses_of_someone_i_do_not_represent_answer_404(person_client, append, how):
+    if how == "revoked":
+        other = MandateFactory(
+            representative=person_client.person, revoked_at=clock.now()
+        ).represented_person
+    elif how == "expired":
+        other = MandateFactory(
+            representative=person_client.person, valid_until=clock.today() - dt.timedelta(days=1)
+        ).represented_person
+    else:
+        other = PersonFactory()
+    subject = "not-an-id" if how == "not-an-id" else str(other.pk)
+    append(subject_id=str(other.pk), purpose="theirs")
+    response = person_client.get("/api/v1/me/data-uses", {"subject": subject})
+    assert response.status_code == 404
+    assert "theirs" not in response.content.decode()
 
 
 def test_my_data_uses_paginate(person_client, append):
@@ -273,6 +292,10 @@ def test_my_data_uses_take_a_bounded_number_of_queries(person_client, append):
     for i in range(20):
         append(subject_id=me if i % 2 else str(child.pk), actor_org=f"a-{i % 2 + 1}")
     assert queries() == few <= 8
+    with CaptureQueriesContext(connection) as ctx:
+        response = person_client.get("/api/v1/me/data-uses", {"subject": str(child.pk)})
+    assert response.status_code == 200 and response.json()["count"] == 10
+    assert len(ctx.captured_queries) == few
 
 
 def test_data_uses_need_a_signed_in_person(client):

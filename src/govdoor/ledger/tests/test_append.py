@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime as dt
 import json
-from unittest import mock
 
 import pytest
 import rfc8785
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
+from django.db.transaction import TransactionManagementError
+from django.test.utils import CaptureQueriesContext
 
 from govdoor.core import clock
 from govdoor.core.errors import Unavailable
@@ -94,10 +96,20 @@ def test_an_append_outside_a_transaction_is_refused():
         )
 
 
+def _failing_on(table: str):
+    """An execute wrapper that makes every statement touching `table` fail (a full disk)."""
+
+    def wrapper(execute, sql, params, many, context):
+        if table in sql:
+            raise DatabaseError("disk full")
+        return execute(sql, params, many, context)
+
+    return connection.execute_wrapper(wrapper)
+
+
 def test_when_the_ledger_cannot_be_written_the_callers_transaction_fails_closed():
     disclosed = []
-    failing = mock.patch.object(Record.objects, "create", side_effect=DatabaseError("disk full"))
-    with failing, pytest.raises(Unavailable) as raised, transaction.atomic():
+    with _failing_on("ledger_record"), pytest.raises(Unavailable) as raised, transaction.atomic():
         OrganisationFactory(code="caller-write")  # the caller's own write in the same transaction
         services.ledger_append(
             subject_id="s",
@@ -113,6 +125,40 @@ def test_when_the_ledger_cannot_be_written_the_callers_transaction_fails_closed(
     assert disclosed == []
     assert not Entry.objects.exists()
     assert not Organisation.objects.filter(code="caller-write").exists()
+
+
+def test_a_caller_that_swallows_the_failure_still_cannot_commit_the_access():
+    with transaction.atomic():
+        OrganisationFactory(code="caller-swallows")
+        with _failing_on("ledger_record"), contextlib.suppress(Unavailable):
+            services.ledger_append(
+                subject_id="s",
+                actor_org="o",
+                actor_user=None,
+                action="disclose",
+                purpose="p",
+                legal_basis="l",
+                fields=["a"],
+            )
+        with pytest.raises(TransactionManagementError):
+            Organisation.objects.count()  # the block is marked for rollback
+    assert not Organisation.objects.filter(code="caller-swallows").exists()
+    assert not Entry.objects.exists()
+
+
+def test_one_append_is_one_statement_on_postgresql_and_two_on_sqlite():
+    with CaptureQueriesContext(connection) as ctx, transaction.atomic():
+        services.ledger_append(
+            subject_id="s",
+            actor_org="o",
+            actor_user=None,
+            action="read",
+            purpose="p",
+            legal_basis="l",
+            fields=["a"],
+        )
+    statements = [q["sql"] for q in ctx.captured_queries if "SAVEPOINT" not in q["sql"].upper()]
+    assert len(statements) == (1 if connection.vendor == "postgresql" else 2)
 
 
 def test_sequencing_gives_contiguous_indexes_in_append_order(append):
