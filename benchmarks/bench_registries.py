@@ -170,7 +170,8 @@ def run(quick: bool) -> dict[str, Any]:
     total = QUICK if quick else FULL
     with fresh_database("bench_registries") as url:
         env = server_env(url)
-        manage(env, "migrate", "--no-input", "-v", "0")
+        # Generous: on a busy shared machine migrating every app can take minutes.
+        manage(env, "migrate", "--no-input", "-v", "0", timeout=1800)
         out = python(
             env,
             f"from benchmarks.bench_registries import measure; measure({total})",

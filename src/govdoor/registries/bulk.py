@@ -7,21 +7,17 @@ and bad rows are reported; no row is ever dropped silently.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
-from govdoor.core import clock
-from govdoor.core.crypto import blind_index, encrypt
-from govdoor.core.events import events_publish
-from govdoor.core.ids import uuid7
-from govdoor.registries.fastcheck import compile_fast
+from govdoor.core.crypto import blind_index
+from govdoor.registries.loading import copy_rows, records_bulk_load
 from govdoor.registries.models import Record, RecordIndex, RecordVersion, Register
-from govdoor.registries.schema import SchemaViolation, merged, record_errors
+from govdoor.registries.schema import merged, record_errors
 from govdoor.registries.selectors import Caller, blind_purpose, records_search
 from govdoor.registries.services import _create, _update, require_keeper
 
@@ -157,167 +153,4 @@ def records_bulk_upsert(
     return report
 
 
-# --- fast load of new records (demo data, migrations from legacy systems, benchmark) ------
-
-
-_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
-def _copy_cell(value: Any) -> str:
-    """One value in COPY's text format (None is \\N); faster than per-row adaptation."""
-    if value is None:
-        return "\\N"
-    if isinstance(value, str):
-        if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
-            return value.translate(_COPY_ESCAPES)
-        return value
-    if hasattr(value, "isoformat"):
-        return str(value.isoformat())
-    return str(value)
-
-
-def copy_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
-    with connection.cursor() as cursor:
-        raw = cursor.cursor  # psycopg 3 cursor under Django's wrapper
-        with raw.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-            buffer: list[str] = []
-            for row in rows:
-                buffer.append("\t".join(map(_copy_cell, row)) + "\n")
-                if len(buffer) >= 5000:
-                    copy.write("".join(buffer))
-                    buffer.clear()
-            if buffer:
-                copy.write("".join(buffer))
-
-
-@transaction.atomic
-def records_bulk_load(
-    *,
-    register: Register,
-    rows: Sequence[dict[str, Any]],
-    actor: Caller,
-    reason: str = "load",
-) -> int:
-    """Create many new records at once: COPY on PostgreSQL, bulk INSERT elsewhere.
-
-    Every row is still validated (a bad row refuses the whole load, naming the row and its
-    fields: use `records_bulk_upsert` for a report of every row), sealed and blind-indexed.
-    One summary event (`registers.records_loaded`) is published instead of one per record.
-    """
-    require_keeper(actor, register)
-    fast = compile_fast(register.json_schema)  # once, not per row
-    for number, row in enumerate(rows, start=1):
-        if fast is not None and fast(row):
-            continue
-        errors = record_errors(register.json_schema, row)
-        if errors:
-            raise SchemaViolation(
-                _("Row %(n)d breaks the schema; nothing was loaded.") % {"n": number},
-                errors=[
-                    {"field": f"/rows/{number}{e['field']}", "detail": e["detail"]} for e in errors
-                ],
-            )
-    now = clock.now()
-    rec_ctx, ver_ctx = "registries.record.personal", "registries.recordversion.personal"
-    records: list[tuple[Any, ...]] = []
-    versions: list[tuple[Any, ...]] = []
-    indexes: list[tuple[Any, ...]] = []
-    purposes = {name: blind_purpose(register, name) for name in register.indexed_fields}
-    subject = register.subject_field
-    personal_names = set(register.personal_fields)
-    changed_cache: dict[tuple[str, ...], str] = {}
-    meta = (now, actor.org_code, actor.user_id or "", reason)
-    for row in rows:
-        rid = uuid7()
-        plain = json.dumps(
-            {k: v for k, v in row.items() if k not in personal_names},
-            separators=(",", ":"),
-            ensure_ascii=False,
-        )
-        personal = {k: v for k, v in row.items() if k in personal_names}
-        sealed = json.dumps(personal, sort_keys=True, separators=(",", ":")) if personal else ""
-        rec_env = encrypt(sealed, context=rec_ctx) if sealed else ""
-        ver_env = encrypt(sealed, context=ver_ctx) if sealed else ""
-        keys = tuple(sorted(row))
-        changed = changed_cache.get(keys)
-        if changed is None:
-            changed = changed_cache[keys] = json.dumps(list(keys))
-        subject_id = str(row.get(subject, "")) if subject else ""
-        records.append((rid, register.pk, 1, plain, rec_env, subject_id, now, now))
-        versions.append((rid, 1, Op.IMPORT, plain, ver_env, changed, *meta))
-        for name, purpose in purposes.items():
-            value = row.get(name)
-            if value not in (None, ""):
-                indexes.append((register.pk, rid, name, blind_index(str(value), purpose=purpose)))
-    if connection.vendor == "postgresql":
-        _load_copy(records, versions, indexes)
-    else:
-        _load_orm(records, versions, indexes)
-    events_publish(
-        topic="registers.records_loaded",
-        payloads=[
-            {"register": register.code, "register_version": register.version, "count": len(rows)}
-        ],
-    )
-    return len(rows)
-
-
-RECORD_COLUMNS = [
-    "id",
-    "register_id",
-    "version",
-    "data",
-    "personal",
-    "subject_id",
-    "created_at",
-    "updated_at",
-]
-VERSION_COLUMNS = [
-    "record_id",
-    "version",
-    "operation",
-    "data",
-    "personal",
-    "changed_fields",
-    "valid_from",
-    "changed_by_org",
-    "changed_by_user",
-    "reason",
-]
-INDEX_COLUMNS = ["register_id", "record_id", "field", "digest"]
-
-
-def _load_copy(
-    records: list[tuple[Any, ...]], versions: list[tuple[Any, ...]], indexes: list[tuple[Any, ...]]
-) -> None:
-    copy_rows("registries_record", RECORD_COLUMNS, records)
-    copy_rows("registries_recordversion", VERSION_COLUMNS, versions)
-    copy_rows("registries_recordindex", INDEX_COLUMNS, indexes)
-
-
-def _load_orm(
-    records: list[tuple[Any, ...]], versions: list[tuple[Any, ...]], indexes: list[tuple[Any, ...]]
-) -> None:
-    """Plain INSERTs with already sealed values (the model field would seal them again)."""
-    when = connection.ops.adapt_datetimefield_value
-
-    def sql(table: str, columns: list[str]) -> str:
-        marks = ", ".join(["%s"] * len(columns))
-        return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"
-
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            sql("registries_record", RECORD_COLUMNS),
-            [(r[0].hex, r[1].hex, r[2], r[3], r[4], r[5], when(r[6]), when(r[7])) for r in records],
-        )
-        cursor.executemany(
-            sql("registries_recordversion", VERSION_COLUMNS),
-            [(v[0].hex, *v[1:6], when(v[6]), *v[7:]) for v in versions],
-        )
-        cursor.executemany(
-            sql("registries_recordindex", INDEX_COLUMNS),
-            [(i[0].hex, i[1].hex, i[2], i[3]) for i in indexes],
-        )
-
-
-__all__ = ["BulkReport", "records_bulk_load", "records_bulk_upsert", "records_search"]
+__all__ = ["BulkReport", "copy_rows", "records_bulk_load", "records_bulk_upsert", "records_search"]

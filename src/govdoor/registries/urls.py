@@ -2,11 +2,12 @@
 
 from django.urls import path
 
-from govdoor.registries import views
+from govdoor.registries import define, views
 
 app_name = "registries"
 urlpatterns = [
     path("backoffice/registers/", views.register_list, name="list"),
+    path("backoffice/registers/new/", define.register_define, name="define"),
     path("backoffice/registers/<slug:code>/<str:version>/", views.register_detail, name="detail"),
     path(
         "backoffice/registers/<slug:code>/<str:version>/corrections/<uuid:correction_id>",

@@ -106,3 +106,50 @@ def test_another_persons_record_answers_404_on_the_correction_page(register, kee
     record = services.record_create(register=register, data=vehicle(1), actor=keeper)
     client = person_client(UserFactory(person=PersonFactory()))
     assert client.get(f"/my/registers/{record.pk}/correction/").status_code == 404
+
+
+DEFINE = "/backoffice/registers/new/"
+PERMITS = {
+    "code": "permits",
+    "version": "1.0",
+    "name": "Parking permits",
+    "json_schema": '{"type": "object", "properties": {"plate": {"type": "string"}, '
+    '"holder_id": {"type": "string"}}, "required": ["plate"]}',
+    "personal_fields": "holder_id",
+    "indexed_fields": "holder_id",
+    "subject_field": "holder_id",
+    "subject_kind": "person",
+    "key_field": "plate",
+    "retention_days": "365",
+}
+
+
+def test_a_keeper_defines_a_register_in_the_back_office(org, keeper_client):
+    from govdoor.registries.models import Register
+
+    response = keeper_client.post(DEFINE, PERMITS)
+    assert response.status_code == 302
+    assert response["Location"] == "/backoffice/registers/permits/1.0/"
+    register = Register.objects.get(code="permits")
+    assert register.organisation == org and register.retention_days == 365
+    assert register.personal_fields == ["holder_id"] and register.indexed_fields == ["holder_id"]
+
+
+def test_a_bad_definition_is_shown_with_each_problem_and_nothing_is_defined(keeper_client):
+    from govdoor.registries.models import Register
+
+    page = keeper_client.post(DEFINE, {**PERMITS, "personal_fields": "holder_id, colour"})
+    assert page.status_code == 400
+    assert "colour is not a field of the schema" in page.content.decode()
+    page = keeper_client.post(DEFINE, {**PERMITS, "json_schema": "{nope"})
+    assert page.status_code == 400 and "not valid JSON" in page.content.decode()
+    assert not Register.objects.filter(code="permits").exists()
+
+
+def test_staff_without_the_keeper_role_cannot_define_registers(org, register):
+    from govdoor.registries.models import Register
+
+    client = signed_in(keeper_user(org, role="caseworker"))
+    assert client.get(DEFINE).status_code == 403
+    assert client.post(DEFINE, PERMITS).status_code == 403
+    assert not Register.objects.filter(code="permits").exists()
