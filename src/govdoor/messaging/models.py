@@ -240,9 +240,22 @@ class Preference(models.Model):
     quiet_end = models.TimeField(null=True, blank=True)
     timezone = models.CharField(max_length=64, default="UTC")
     calendar_token = models.CharField(max_length=64, unique=True)
+    # Per message type and channel opt-outs, e.g. ["email:deadline-reminder"] (unsubscribe
+    # links); only optional message types can be muted.
+    muted = models.JSONField(default=list, blank=True)
 
     def __str__(self) -> str:
         return f"preferences of {self.person_id}"
+
+    def muted_kinds(self, message_type: MessageType) -> frozenset[str]:
+        return muted_kinds(self.muted, message_type.code, optional=message_type.optional)
+
+
+def muted_kinds(muted: list[str] | None, type_code: str, *, optional: bool) -> frozenset[str]:
+    """The contact kinds a person turned off for one message type (never a legal notice)."""
+    if not optional or not muted:
+        return frozenset()
+    return frozenset(m.split(":", 1)[0] for m in muted if m.endswith(f":{type_code}"))
 
 
 class Notification(models.Model):

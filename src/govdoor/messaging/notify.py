@@ -13,8 +13,9 @@ import datetime as dt
 import logging
 import uuid
 import zoneinfo
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -39,13 +40,13 @@ from govdoor.organisations.models import Organisation
 log = logging.getLogger(__name__)
 
 LEASE = dt.timedelta(minutes=5)
-BATCH = 250  # notifications per `notification_send_batch` task
+BATCH = 500  # notifications per `notification_send_batch` task
 EXTERNAL_KINDS = ("email", "sms", "push")
 Dispatch = Callable[[Sequence[str]], None]
 
 # Test seam for the crash test: called after a channel answered, before the answer is
 # recorded. A hook that kills the process is a worker dying at the worst moment.
-AFTER_SEND_HOOK: Callable[[Notification, Answer], None] | None = None
+AFTER_SEND_HOOK: Callable[[Any, Answer], None] | None = None
 
 
 def max_attempts() -> int:
@@ -72,19 +73,59 @@ def preference_get(person: Person) -> Preference:
 
 def quiet_until(pref: Preference, moment: dt.datetime) -> dt.datetime | None:
     """The end of the person's quiet hours if `moment` falls inside them, else None."""
-    if pref.quiet_start is None or pref.quiet_end is None or pref.quiet_start == pref.quiet_end:
+    return quiet_until_for(pref.quiet_start, pref.quiet_end, pref.timezone, moment)
+
+
+def quiet_until_for(
+    start: dt.time | None, end: dt.time | None, timezone: str, moment: dt.datetime
+) -> dt.datetime | None:
+    if start is None or end is None or start == end:
         return None
     try:
-        zone = zoneinfo.ZoneInfo(pref.timezone or "UTC")
+        zone = zoneinfo.ZoneInfo(timezone or "UTC")
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         zone = zoneinfo.ZoneInfo("UTC")
     local = moment.astimezone(zone)
-    start, end, t = pref.quiet_start, pref.quiet_end, local.time()
+    t = local.time()
     inside = (start <= t < end) if start < end else (t >= start or t < end)
     if not inside:
         return None
     end_day = local.date() if t < end else local.date() + dt.timedelta(days=1)
     return dt.datetime.combine(end_day, end, tzinfo=zone).astimezone(dt.UTC)
+
+
+@dataclass(frozen=True)
+class Target:
+    """One notification to create for a cause: the idempotency key's suffix, the channel."""
+
+    suffix: str
+    channel: str
+    contact_id: object | None
+
+
+def targets_for(
+    channels_chosen: Sequence[str] | None,
+    contacts: Sequence[tuple[object, str]],
+    muted: Collection[str] = (),
+) -> tuple[list[Target], str]:
+    """Which notifications a person gets, from their chosen channels and their active contact
+    points (id, kind) oldest first; and why no external channel reaches them ("" if one does).
+
+    `muted` are the kinds the person unsubscribed from for this message type.
+    Shared by the one-at-a-time plan and the bulk reminder generation, so both decide alike.
+    """
+    wanted = set(channels_chosen or ["portal", *EXTERNAL_KINDS]) - set(muted)
+    targets = [Target("portal", "portal", None)] if "portal" in wanted else []
+    reachable = [(pk, kind) for pk, kind in contacts if kind in wanted]
+    targets += [Target(f"{kind}:{pk}", channel_for_kind(kind), pk) for pk, kind in reachable]
+    reason = ""
+    if not reachable:
+        reason = (
+            _("the person turned these notifications off")
+            if contacts
+            else _("the person has no email address, phone number or device on file")
+        )
+    return targets, reason
 
 
 @dataclass(frozen=True)
@@ -116,26 +157,23 @@ def notifications_plan(
     """
     now = clock.now()
     pref = pref or preference_get(person)
-    wanted = set(pref.channels or ["portal", *EXTERNAL_KINDS])
     if active_contacts is None:
         active_contacts = list(
             ContactPoint.objects.filter(person=person, is_active=True).order_by("created_at")
         )
-    contacts = [c for c in active_contacts if c.kind in wanted]
+    by_id: dict[object, ContactPoint] = {c.pk: c for c in active_contacts}
+    targets, reason = targets_for(
+        pref.channels, [(c.pk, c.kind) for c in active_contacts], pref.muted_kinds(message_type)
+    )
     quiet = quiet_until(pref, now)
     rows: list[Notification] = []
-    if "portal" in wanted:
-        rows.append(_row(key=f"{key}:portal", channel="portal", contact=None))
-    for contact in contacts:
-        rows.append(
-            _row(
-                key=f"{key}:{contact.kind}:{contact.pk}",
-                channel=channel_for_kind(contact.kind),
-                contact=contact,
-                not_before=quiet,
-            )
+    for target in targets:
+        row = _row(
+            key=f"{key}:{target.suffix}",
+            channel=target.channel,
+            contact=by_id.get(target.contact_id),
+            not_before=quiet if target.contact_id is not None else None,
         )
-    for row in rows:
         row.organisation = organisation
         row.person = person
         row.message = message
@@ -143,16 +181,9 @@ def notifications_plan(
         row.subject = subject
         row.body = body if row.channel in ("email", "portal") else short_text
         row.created_at = now
+        rows.append(row)
     if save:
         Notification.objects.bulk_create(rows)
-    reason = ""
-    if not contacts:
-        has_any = bool(active_contacts)
-        reason = (
-            _("the person turned these notifications off")
-            if has_any
-            else _("the person has no email address, phone number or device on file")
-        )
     return Plan(notifications=rows, reason=reason)
 
 
@@ -176,13 +207,26 @@ def dispatch_on_commit(ids: Iterable[object], dispatch: Dispatch | None = None) 
 
 
 def _dispatch_tasks(ids: Sequence[str]) -> None:
+    notifications_dispatch(ids)
+
+
+def notifications_dispatch(ids: Sequence[str], *, queue: str | None = None) -> None:
+    """Publish the sending tasks: one task for one id, batch tasks of `BATCH` ids for more,
+    all through one broker connection."""
+    from govdoor.celery import app
     from govdoor.messaging.tasks import notification_send, notification_send_batch
 
+    options = {"queue": queue} if queue else {}
     if len(ids) == 1:
-        notification_send.delay(notification_id=ids[0])
+        notification_send.apply_async(kwargs={"notification_id": ids[0]}, **options)
         return
-    for start in range(0, len(ids), BATCH):
-        notification_send_batch.delay(notification_ids=list(ids[start : start + BATCH]))
+    with app.producer_or_acquire() as producer:
+        for start in range(0, len(ids), BATCH):
+            notification_send_batch.apply_async(
+                kwargs={"notification_ids": list(ids[start : start + BATCH])},
+                producer=producer,
+                **options,
+            )
 
 
 def _claim(notification_id: uuid.UUID | str) -> Notification | str:
@@ -206,7 +250,7 @@ def _claim(notification_id: uuid.UUID | str) -> Notification | str:
         return n
 
 
-def unclaimable_reason(n: Notification, now: dt.datetime) -> str:
+def unclaimable_reason(n: Any, now: dt.datetime) -> str:
     """Why this notification may not be attempted now ("" when it may)."""
     if n.status in (Notification.Status.SENT, Notification.Status.DEAD):
         return str(n.status)
@@ -224,17 +268,36 @@ def unclaimable_reason(n: Notification, now: dt.datetime) -> str:
 
 def send_one(n: Notification) -> Answer:
     """Send through the channel; every failure becomes an Answer (nothing is lost)."""
+    return send_outbound(n.channel, outbound_for(n))
+
+
+def send_outbound(channel: str, outbound: Outbound) -> Answer:
     try:
-        return channels.get(n.channel)().send(outbound_for(n))
+        return channels.get(channel)().send(outbound)
     except ChannelError as exc:
         return Answer(ok=False, detail=str(exc)[:500], retryable=True)
     except Exception as exc:  # a plugin bug must not lose the notification either
-        log.exception("notification channel crashed", extra={"notification_id": str(n.pk)})
+        log.exception("notification channel crashed", extra={"channel": channel})
         return Answer(ok=False, detail=f"{type(exc).__name__}", retryable=True)
+
+
+def unsubscribe_url_for(*, channel: str, optional: bool, person_id: Any, type_code: str) -> str:
+    """One-click unsubscribe only on emails of optional message types."""
+    if channel != "email" or not optional:
+        return ""
+    from govdoor.messaging.unsubscribe import unsubscribe_url
+
+    return unsubscribe_url(person_id=person_id, kind="email", type_code=type_code)
 
 
 def outbound_for(n: Notification) -> Outbound:
     return Outbound(
+        unsubscribe_url=unsubscribe_url_for(
+            channel=n.channel,
+            optional=n.message_type.optional,
+            person_id=n.person_id,
+            type_code=n.message_type.code,
+        ),
         idempotency_key=n.idempotency_key,
         to=n.contact_point.value if n.contact_point else "",
         subject=n.subject,
@@ -283,7 +346,7 @@ ANSWER_FIELDS = [
 ]
 
 
-def apply_answer(n: Notification, answer: Answer, now: dt.datetime) -> None:
+def apply_answer(n: Any, answer: Answer, now: dt.datetime) -> None:
     """Set the outcome of an attempt on `n` (not saved): sent, failed with backoff, or dead."""
     n.provider_answer = answer.detail[:2000]
     if answer.ok:

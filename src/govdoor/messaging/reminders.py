@@ -13,31 +13,17 @@ import datetime as dt
 from collections.abc import Sequence
 
 from django.db import transaction
-from django.utils import translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from govdoor.core import clock
 from govdoor.core.errors import DomainError, NotFound
 from govdoor.identity.models import Person
-from govdoor.messaging.models import (
-    ContactPoint,
-    MessageType,
-    Notification,
-    Obligation,
-    Preference,
-    Reminder,
-)
-from govdoor.messaging.notify import (
-    Dispatch,
-    dispatch_on_commit,
-    notifications_plan,
-    preference_get,
-)
+from govdoor.messaging.generate import reminders_batch
+from govdoor.messaging.models import Obligation, Reminder
+from govdoor.messaging.notify import Dispatch
 from govdoor.organisations.models import Organisation
 
 DEFAULT_OFFSETS = (14, 3, 1)
-REMINDER_TYPE = "deadline-reminder"
 
 
 @transaction.atomic
@@ -99,78 +85,15 @@ def obligation_fulfil(*, person: Person, source: str, source_ref: str) -> Obliga
 
 def reminders_due(*, limit: int = 2000, dispatch: Dispatch | None = None) -> int:
     """Turn reminders due today (or overdue but before the deadline) into notifications,
-    in batches, each batch in one transaction with its notifications (outbox)."""
+    in batches, each batch in one transaction with its notifications (outbox); each batch's
+    notifications are dispatched when it commits, so sending starts while later batches
+    are still being generated (see `generate.py`)."""
     total = 0
     while True:
-        n = _reminders_batch(limit=limit, dispatch=dispatch)
+        n = reminders_batch(limit=limit, dispatch=dispatch)
         total += n
         if n < limit:
             return total
-
-
-@transaction.atomic
-def _reminders_batch(*, limit: int, dispatch: Dispatch | None) -> int:
-    today = clock.today()
-    reminder_type = MessageType.objects.prefetch_related("templates").get(code=REMINDER_TYPE)
-    batch = list(
-        Reminder.objects.select_for_update(skip_locked=True, of=("self",))
-        .select_related("obligation__person", "obligation__organisation")
-        .filter(
-            status=Reminder.Status.SCHEDULED,
-            remind_on__lte=today,
-            obligation__status=Obligation.Status.OPEN,
-            obligation__due_on__gte=today,
-        )
-        .order_by("remind_on", "id")[:limit]
-    )
-    people = {r.obligation.person_id for r in batch}
-    prefs = {p.person_id: p for p in Preference.objects.filter(person_id__in=people)}
-    contacts: dict[object, list[ContactPoint]] = {}
-    for c in ContactPoint.objects.filter(person_id__in=people, is_active=True).order_by(
-        "created_at"
-    ):
-        contacts.setdefault(c.person_id, []).append(c)
-    rows: list[Notification] = []
-    for reminder in batch:
-        ob = reminder.obligation
-        pref = prefs.get(ob.person_id) or preference_get(ob.person)
-        if pref.reminders:
-            rows += _plan(reminder_type, reminder, ob, pref, contacts.get(ob.person_id, []))
-    Notification.objects.bulk_create(rows, batch_size=1000)
-    planned = [n.pk for n in rows]
-    Reminder.objects.filter(pk__in=[r.pk for r in batch]).update(status=Reminder.Status.SENT)
-    dispatch_on_commit(planned, dispatch)
-    return len(batch)
-
-
-def _plan(
-    reminder_type: MessageType,
-    reminder: Reminder,
-    ob: Obligation,
-    pref: Preference,
-    contacts: list[ContactPoint],
-) -> list[Notification]:
-    """Word the reminder with the deadline-reminder template in the person's language."""
-    from govdoor.messaging.services import rendered, template_for
-
-    template = template_for(reminder_type, ob.person.language)
-    with translation.override(template.language):
-        due = date_format(ob.due_on, "DATE_FORMAT")
-    subject, body, short = rendered(
-        template, {"title": ob.title, "due_on": due, "organisation": ob.organisation.name}
-    )
-    return notifications_plan(
-        pref=pref,
-        active_contacts=contacts,
-        save=False,
-        person=ob.person,
-        organisation=ob.organisation,
-        message_type=reminder_type,
-        subject=subject,
-        body=body,
-        short_text=short,
-        key=f"rem:{reminder.pk}",
-    ).notifications
 
 
 def obligations_for(person: Person, *, include_done: bool = False):  # type: ignore[no-untyped-def]

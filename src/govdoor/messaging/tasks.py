@@ -49,3 +49,11 @@ def messages_purge() -> int:
     from govdoor.messaging.services import messages_purge as run
 
     return run()
+
+
+@shared_task(name="messaging.register_deadlines_scan")
+def register_deadlines_scan() -> dict[str, int]:
+    """Daily: deadlines in base registers (permits, inspections, tax returns) not yet known."""
+    from govdoor.messaging.register_deadlines import register_deadlines_scan as run
+
+    return run()

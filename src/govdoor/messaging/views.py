@@ -26,6 +26,7 @@ from govdoor.messaging.services_contacts import (
     contact_point_remove,
     preference_update,
 )
+from govdoor.messaging.unsubscribe import muted_labels, notifications_unmute
 
 
 def _person(request: HttpRequest) -> Any:
@@ -134,6 +135,13 @@ def settings_page(request: HttpRequest) -> HttpResponse:
             except NotFound:
                 raise Http404 from None
             return redirect("messaging:settings")
+        elif action == "unmute":
+            try:
+                notifications_unmute(person=person, entry=request.POST.get("entry", ""))
+            except NotFound:
+                raise Http404 from None
+            flash.success(request, _("Your choices have been saved."))
+            return redirect("messaging:settings")
         elif action == "calendar":
             calendar_token_reset(person=person)
             return redirect("messaging:settings")
@@ -153,6 +161,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
             "contact_form": contact_form,
             "pref_form": pref_form,
             "pref": pref,
+            "muted": muted_labels(pref),
             "vapid_public_key": vapid_public_key(),
         },
         status=status,
@@ -191,17 +200,4 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     body = ical.calendar_render(obligations_for(pref.person), name=_("Government deadlines"))
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, max-age=900"
-    return response
-
-
-def service_worker(request: HttpRequest) -> HttpResponse:
-    """The push service worker, served under /my/messages/ so that is its scope."""
-    from django.contrib.staticfiles import finders
-
-    path = finders.find("messaging/sw.js")
-    if not path:
-        raise Http404
-    with open(path, "rb") as handle:  # noqa: PTH123
-        response = HttpResponse(handle.read(), content_type="text/javascript")
-    response["Cache-Control"] = "no-cache"
     return response

@@ -24,6 +24,8 @@ class Outbound:
     organisation_name: str
     optional: bool = False
     headers: dict[str, str] = field(default_factory=dict)
+    # The RFC 8058 one-click URL for emails of an optional message type ("" otherwise).
+    unsubscribe_url: str = ""
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,9 @@
 
 Each email carries the verification code, a `Govdoor-Signature` header (Ed25519 over the
 subject, body, Message-ID and code), a Message-ID derived from the idempotency key (so a
-resend after a crash is recognisably the same message), and `List-Unsubscribe` only for
-optional notifications (reminders); legal notices cannot be unsubscribed from.
+resend after a crash is recognisably the same message), and `List-Unsubscribe` with
+`List-Unsubscribe-Post` (RFC 8058 one-click) only for optional notifications (reminders);
+legal notices cannot be unsubscribed from (see unsubscribe.py for why).
 """
 
 from __future__ import annotations
@@ -57,7 +58,11 @@ def email_build(outbound: Outbound) -> EmailMessage:
         )
     )
     email["Govdoor-Signature"] = f"kid={kid}; alg=Ed25519; sig={signature}"
-    if outbound.optional:
+    if outbound.unsubscribe_url:
+        # RFC 8058; the MTA's DKIM signature must cover both headers (h=).
+        email["List-Unsubscribe"] = f"<{outbound.unsubscribe_url}>"
+        email["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    elif outbound.optional:
         email["List-Unsubscribe"] = f"<{base}/my/messages/settings/>"
     for name, value in outbound.headers.items():
         email[name] = value

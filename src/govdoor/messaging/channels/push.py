@@ -43,6 +43,19 @@ def _vapid_private_der_b64() -> str:
     return base64.urlsafe_b64encode(der).decode().rstrip("=")
 
 
+def push_payload(outbound: Outbound) -> str:
+    """What the service worker (static/messaging/sw.js) receives and shows: no content."""
+    return json.dumps(
+        {
+            "title": outbound.subject,
+            "body": outbound.short_text,
+            "from": outbound.organisation_name,
+            "code": outbound.verification_code,
+            "url": "/my/messages/",
+        }
+    )
+
+
 @channels.register("push")
 class WebPushChannel:
     kind: ClassVar[str] = "push"
@@ -56,15 +69,7 @@ class WebPushChannel:
             subscription = json.loads(outbound.to)
         except ValueError:
             return Answer(ok=False, detail="malformed subscription", retryable=False)
-        data = json.dumps(
-            {
-                "title": outbound.subject,
-                "body": outbound.short_text,
-                "from": outbound.organisation_name,
-                "code": outbound.verification_code,
-                "url": "/my/messages/",
-            }
-        )
+        data = push_payload(outbound)
         try:
             response = webpush(
                 subscription_info=subscription,

@@ -60,8 +60,9 @@ def test_only_optional_emails_carry_list_unsubscribe_and_none_has_a_credential_l
     channels.get("email")().send(outbound(optional=False))
     channels.get("email")().send(outbound(idempotency_key="rem:1:email:1", optional=True))
     legal, reminder = smtp.messages
-    assert legal["List-Unsubscribe"] is None
+    assert legal["List-Unsubscribe"] is None and legal["List-Unsubscribe-Post"] is None
     assert reminder["List-Unsubscribe"].endswith("/my/messages/settings/>")
+    assert reminder["List-Unsubscribe-Post"] is None  # that page is not a one-click endpoint
     for email in smtp.messages:
         body = email.get_content()
         assert "?" not in body and "token" not in body.lower()

@@ -187,10 +187,11 @@ def test_back_office_pages_need_staff():
     assert client.get("/backoffice/messages/sent/").status_code == 302
 
 
-def test_the_push_service_worker_is_served_under_the_mailbox_scope():
-    answer = Client().get("/my/messages/sw.js")
+def test_the_push_service_worker_is_served_at_the_root_so_it_controls_the_portal():
+    answer = Client().get("/sw.js")
     assert answer.status_code == 200 and answer["Content-Type"] == "text/javascript"
-    assert b"showNotification" in answer.content
+    assert answer["Service-Worker-Allowed"] == "/" and answer["Cache-Control"] == "no-cache"
+    assert b"showNotification" in answer.content and b"notificationclick" in answer.content
 
 
 def test_choosing_no_channel_at_all_means_only_the_mailbox_with_the_reason_shown():

@@ -14,7 +14,7 @@
   }
   button.hidden = false;
   button.addEventListener("click", function () {
-    navigator.serviceWorker.register(button.getAttribute("data-worker"), { scope: "/my/messages/" })
+    navigator.serviceWorker.register(button.getAttribute("data-worker"), { scope: "/" })
       .then(function (reg) {
         return reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: toBytes(key) });
       })
