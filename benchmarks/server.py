@@ -68,7 +68,7 @@ def server_env(database_url: str, **extra: str) -> dict[str, str]:
     return env
 
 
-def manage(env: dict[str, str], *args: str, timeout: float = 180) -> str:
+def manage(env: dict[str, str], *args: str, timeout: float = 600) -> str:
     result = subprocess.run(
         [sys.executable, str(REPO / "manage.py"), *args],
         env=env,
@@ -83,7 +83,7 @@ def manage(env: dict[str, str], *args: str, timeout: float = 180) -> str:
     return result.stdout
 
 
-def python(env: dict[str, str], code: str, timeout: float = 120) -> str:
+def python(env: dict[str, str], code: str, timeout: float = 600) -> str:
     result = subprocess.run(
         [sys.executable, "-c", code],
         env=env,
@@ -142,7 +142,7 @@ def gunicorn(env: dict[str, str], *, workers: int = 2, log: Path) -> Iterator[in
                 process.wait(timeout=5)
 
 
-def _wait_ready(port: int, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
+def _wait_ready(port: int, process: subprocess.Popen[bytes], timeout: float = 240) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:

@@ -19,6 +19,7 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("backoffice/", include("govdoor.backoffice.urls")),
     path("govstack/dr/", include("govdoor.registries.govstack_urls")),
+    path("govstack/registration/", include("govdoor.applications.govstack.urls")),
     path("", include("govdoor.identity.urls")),
     path("", include("govdoor.ledger.urls")),
     path("", include("govdoor.messaging.urls")),

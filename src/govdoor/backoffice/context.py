@@ -21,7 +21,7 @@ _CACHE_ATTR = "_backoffice_context"
 
 # The back-office menu: each domain's landing page, shown only when that domain is mounted.
 # Why a list here and not one per domain: the menu order is a product decision, one place.
-DOMAIN_PAGES: tuple[tuple[str, str], ...] = (
+DOMAIN_PAGES: tuple[tuple[str, Any], ...] = (
     ("cases:bo-queue", gettext_lazy("Cases")),
     ("rules:bo-home", gettext_lazy("Rules")),
     ("applications:bo-forms", gettext_lazy("Forms")),
@@ -29,6 +29,7 @@ DOMAIN_PAGES: tuple[tuple[str, str], ...] = (
     ("registries:list", gettext_lazy("Registers")),
     ("exchange:backoffice", gettext_lazy("Data exchange")),
     ("messaging:sent", gettext_lazy("Messages")),
+    ("letters:bo-list", gettext_lazy("Letters")),
 )
 
 

@@ -183,6 +183,10 @@ OAUTH2_PROVIDER = {
         "registers:write": _("Write base registers (agency systems)"),
         "exchange": _("Ask other agencies for data for a declared purpose"),
         "messaging": _("Send messages to people"),
+        "forms": _("Define and publish forms of your services (agency systems)"),
+        "cases": _("Handle your organisation's cases (agency systems)"),
+        "documents:read": _("Read documents shared with your organisation for a case"),
+        "applications": _("Submit and handle applications (GovStack Registration API)"),
     },
     "DEFAULT_SCOPES": ["openid"],
     "ACCESS_TOKEN_EXPIRE_SECONDS": 600,
@@ -245,6 +249,10 @@ SPECTACULAR_SETTINGS = {
         "AreaKindEnum": "govdoor.organisations.models.Area.Kind",
         "ServiceStatusEnum": "govdoor.catalogue.models.Service.Status",
         "LevelEnum": "govdoor.organisations.models.Organisation.Level",
+        "CaseStatusEnum": "govdoor.cases.models.CaseStatus",
+        "CaseOutcomeEnum": "govdoor.cases.models.Outcome",
+        "CaseDecisionOutcomeEnum": "govdoor.cases.api.serializers.DECISION_OUTCOMES",
+        "CaseQueueStatusEnum": "govdoor.cases.api.serializers.FILTER_STATUSES",
     },
 }
 
@@ -267,6 +275,14 @@ CELERY_BEAT_SCHEDULE = {
     "messaging-reminders": {"task": "messaging.reminders_due", "schedule": 900.0},
     "messaging-purge": {"task": "messaging.messages_purge", "schedule": 86400.0},
     "exchange-deliveries": {"task": "exchange.deliveries_due", "schedule": 5.0},
+    "documents-purge": {"task": "documents.purge", "schedule": 86400.0},
+    "messaging-register-deadlines": {
+        "task": "messaging.register_deadlines_scan",
+        "schedule": 86400.0,
+    },
+    "registries-purge": {"task": "registries.records_purge", "schedule": 86400.0},
+    "cases-escalate": {"task": "cases.escalate", "schedule": 900.0},
+    "rules-proactive-scans": {"task": "rules.scans_start_all", "schedule": 86400.0},
 }
 # Events relayed straight after commit in the embedded mode (no beat running there).
 GOVDOOR_OUTBOX_RELAY_ON_COMMIT = env.bool(
@@ -336,6 +352,8 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},  # one INFO line per rendering step otherwise
+        "fontTools": {"level": "WARNING"},
     },
 }
 
