@@ -11,7 +11,7 @@ export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
 export PYTHONDONTWRITEBYTECODE := 1
 PYTEST_ARGS ?=
 
-.PHONY: help install deps assets demo serve migrate demo-data test test-fast lint format openapi openapi-check bench worker messages clean
+.PHONY: help install deps assets demo serve migrate demo-data test test-fast lint format openapi openapi-check bench worker messages translations clean
 
 help:
 	@echo "make demo   install, migrate, load the demo country, serve on http://127.0.0.1:8000"
@@ -32,6 +32,10 @@ assets: frontend/node_modules/.package-lock.json
 	cd frontend && node build.mjs
 
 install: deps assets messages
+
+# Refresh the French catalogues from the code (`_l` is gettext_lazy in some modules).
+translations: deps
+	cd src/govdoor && ../../$(PY) ../../manage.py makemessages -l fr --keyword=_l --no-obsolete
 
 messages: deps
 	if [ -d src/govdoor/locale ]; then cd src/govdoor && ../../$(PY) ../../manage.py compilemessages -v 0; fi

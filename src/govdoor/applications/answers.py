@@ -16,6 +16,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from govdoor.applications.definition import condition_met, text
@@ -68,8 +69,35 @@ def _text(spec: dict[str, Any], raw: str, label: str) -> tuple[Any, str | None]:
     return raw, None
 
 
+GROUPING_SPACES = (" ", "\u00a0", "\u202f")
+
+
+def number_normalise(raw: str) -> str:
+    """A typed number in the notation Decimal reads, whichever convention the person used.
+
+    Why: French writes 600,50 and 1 234,56; English writes 600.50 and 1,234.56. Removing
+    every comma would turn a French 600,50 into 60050. With both marks, the last one is the
+    decimal mark; a lone comma is decimal in French, and in English unless three digits
+    follow it (1,000 is a thousand).
+    """
+    text = raw.strip()
+    for space in GROUPING_SPACES:
+        text = text.replace(space, "")
+    if "," in text and "." in text:
+        if text.rfind(",") > text.rfind("."):
+            return text.replace(".", "").replace(",", ".")
+        return text.replace(",", "")
+    if "," in text:
+        head, _sep, tail = text.rpartition(",")
+        decimal_comma = (get_language() or "en").startswith("fr")
+        if text.count(",") == 1 and (decimal_comma or len(tail) != 3):
+            return f"{head}.{tail}"
+        return text.replace(",", "")
+    return text
+
+
 def _number(spec: dict[str, Any], raw: str, label: str) -> tuple[Any, str | None]:
-    cleaned = raw.replace(",", "").replace(" ", "")
+    cleaned = number_normalise(raw)
     if spec["type"] == "money":
         cleaned = cleaned.lstrip("€$£")
     try:
