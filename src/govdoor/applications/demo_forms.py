@@ -157,6 +157,20 @@ CHILD_BENEFIT_FORM: dict[str, Any] = {
                     "label": t("Does the child live with you?", "L'enfant vit-il avec vous ?"),
                 },
                 {
+                    "name": "household_income",
+                    "type": "money",
+                    "required": True,
+                    "label": t(
+                        "Your household's income per month, before tax",
+                        "Revenu mensuel de votre foyer, avant impôts",
+                    ),
+                    "hint": t(
+                        "The child benefit rules compare it with the income limit.",
+                        "Les règles des allocations familiales le comparent au plafond de revenus.",
+                    ),
+                    "validation": {"min": 0, "max": 1000000},
+                },
+                {
                     "name": "birth_certificate",
                     "type": "file",
                     "label": t(
@@ -222,6 +236,22 @@ START_UP_GRANT_FORM: dict[str, Any] = {
             "name": "plan",
             "title": t("Your plan", "Votre projet"),
             "fields": [
+                {
+                    "name": "business_sector",
+                    "type": "choice",
+                    "required": True,
+                    "label": t("Sector of your business", "Secteur de votre entreprise"),
+                    "options": [
+                        {"value": "manufacturing", "label": t("Manufacturing", "Industrie")},
+                        {"value": "crafts", "label": t("Crafts and trades", "Artisanat")},
+                        {"value": "digital", "label": t("Digital services", "Services numériques")},
+                        {"value": "retail", "label": t("Retail", "Commerce de détail")},
+                        {
+                            "value": "finance",
+                            "label": t("Finance and insurance", "Finance et assurance"),
+                        },
+                    ],
+                },
                 {
                     "name": "employees",
                     "type": "number",

@@ -28,8 +28,8 @@ BINDINGS: list[dict[str, Any]] = [
         variable="child_benefit",
         period="month",
         outputs=["child_benefit_eligible", "benefit_children"],
-        # The child-benefit form asks for the child's date of birth; the household income
-        # answer ("household_income", monthly) is requested from the applications form.
+        # The child-benefit form asks for the child's date of birth and the household's
+        # monthly income ("household_income").
         input_mapping={
             "household": {"household_income": "household_income"},
             "children": "child_birth_date",
