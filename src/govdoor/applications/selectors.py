@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from govdoor.applications.models import Draft, FormDefinition, FormVersion, Submission
 from govdoor.core.errors import NotFound
+from govdoor.core.ids import uuid_or_none
 
 
 @dataclass(frozen=True)
@@ -31,13 +32,6 @@ def subject_of(user: Any, acting_for: Any = None) -> Subject | None:
         return Subject(kind=acting_for.kind, id=acting_for.id)
     person_id = getattr(user, "person_id", None)
     return Subject(kind="person", id=person_id) if person_id else None
-
-
-def _uuid(value: Any) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(str(value))
-    except (TypeError, ValueError):
-        return None
 
 
 def form_of_service(service: Any) -> FormDefinition | None:
@@ -85,7 +79,7 @@ def draft_open(*, form: FormDefinition, subject: Subject) -> Draft | None:
 
 def draft_of(*, draft_id: Any, subject: Subject | None) -> Draft:
     """The subject's open draft; NotFound for anyone else's (or a submitted one)."""
-    pk = _uuid(draft_id)
+    pk = uuid_or_none(draft_id)
     draft = (
         Draft.objects.select_related("version", "form__service__owner")
         .filter(pk=pk, submitted_at__isnull=True)
@@ -114,7 +108,7 @@ def submission_by_key(key: str) -> Submission | None:
 
 def submission_of(*, submission_id: Any, subject: Subject | None) -> Submission:
     """The subject's submission; NotFound for anyone else's."""
-    pk = _uuid(submission_id)
+    pk = uuid_or_none(submission_id)
     found = (
         Submission.objects.select_related("version__form__service").filter(pk=pk).first()
         if pk and subject

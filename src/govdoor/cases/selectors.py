@@ -7,7 +7,6 @@ id exists; staff and people learn nothing about cases that are not theirs.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -19,6 +18,7 @@ from govdoor.cases.models import OPEN_STATUSES, Case, CaseEvent, CaseStatus
 from govdoor.catalogue.models import Service
 from govdoor.core import clock
 from govdoor.core.errors import DomainError, NotFound
+from govdoor.core.ids import uuid_or_none
 from govdoor.identity.models import Person, User
 from govdoor.organisations.models import Organisation
 
@@ -44,15 +44,6 @@ QUEUE_COLUMNS = (
 )
 
 
-def _as_uuid(value: Any) -> uuid.UUID | None:
-    if isinstance(value, uuid.UUID):
-        return value
-    try:
-        return uuid.UUID(str(value))
-    except (TypeError, ValueError, AttributeError):
-        return None
-
-
 def _detail() -> QuerySet[Case]:
     return Case.objects.select_related(
         "service", "service__owner", "organisation", "applicant", "business", "assignee", "parent"
@@ -65,7 +56,7 @@ def _not_found() -> NotFound:
 
 def case_get(case_id: Any) -> Case:
     """For other domains' internal use (rules): no permission check."""
-    pk = _as_uuid(case_id)
+    pk = uuid_or_none(case_id)
     case = _detail().filter(pk=pk).first() if pk else None
     if case is None:
         raise _not_found()
@@ -74,7 +65,7 @@ def case_get(case_id: Any) -> Case:
 
 def case_for_staff(*, user: User, organisation: Organisation, case_id: Any) -> Case:
     """The case if it is at `organisation` (the staff member's current one), else NotFound."""
-    pk = _as_uuid(case_id)
+    pk = uuid_or_none(case_id)
     case = _detail().filter(pk=pk, organisation=organisation).first() if pk else None
     if case is None:
         raise _not_found()
@@ -83,7 +74,7 @@ def case_for_staff(*, user: User, organisation: Organisation, case_id: Any) -> C
 
 def case_for_organisation(*, organisation: Organisation, case_id: Any) -> Case:
     """For agency systems (API): only their organisation's cases."""
-    pk = _as_uuid(case_id)
+    pk = uuid_or_none(case_id)
     case = _detail().filter(pk=pk, organisation=organisation).first() if pk else None
     if case is None:
         raise _not_found()
@@ -91,7 +82,7 @@ def case_for_organisation(*, organisation: Organisation, case_id: Any) -> Case:
 
 
 def case_for_person(*, person: Person, case_id: Any) -> Case:
-    pk = _as_uuid(case_id)
+    pk = uuid_or_none(case_id)
     case = _detail().filter(pk=pk, applicant=person).first() if pk else None
     if case is None:
         raise _not_found()
@@ -183,7 +174,7 @@ class QueueFilter:
             raise DomainError(_("Unknown status."), field="status")
         if self.assignee not in ("me", "unassigned", "anyone"):
             raise DomainError(_("Choose me, unassigned or anyone."), field="assignee")
-        if self.service not in (None, "") and _as_uuid(self.service) is None:
+        if self.service not in (None, "") and uuid_or_none(self.service) is None:
             raise DomainError(_("Unknown service."), field="service")
         if len(self.q) > 40:
             raise DomainError(_("Search with at most 40 characters."), field="q")
@@ -200,7 +191,7 @@ def case_queue(*, organisation: Organisation, user: Any, filters: QueueFilter) -
         qs = qs.filter(status__in=OPEN_STATUSES)
     elif filters.status != "all":
         qs = qs.filter(status=filters.status)
-    service_id = _as_uuid(filters.service) if filters.service else None
+    service_id = uuid_or_none(filters.service) if filters.service else None
     if service_id is not None:
         qs = qs.filter(service_id=service_id)
     if filters.assignee == "me":

@@ -20,6 +20,7 @@ from govdoor.cases import explain, selectors, services
 from govdoor.cases.forms import AppealForm
 from govdoor.cases.models import Case
 from govdoor.core.errors import DomainError, NotFound
+from govdoor.core.ids import uuid_or_none
 from govdoor.identity.decorators import person_required
 
 PAGE_SIZE = 20
@@ -44,7 +45,7 @@ def subject_cases(request: HttpRequest) -> QuerySet[Case]:
 
 
 def _subject_case(request: HttpRequest, case_id: Any) -> Case:
-    pk = selectors._as_uuid(case_id)
+    pk = uuid_or_none(case_id)
     case = subject_cases(request).select_related("parent").filter(pk=pk).first() if pk else None
     if case is None:
         raise Http404

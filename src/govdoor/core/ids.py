@@ -40,3 +40,17 @@ def uuid7() -> uuid.UUID:
     value |= 0b10 << 62
     value |= rand & ((1 << 62) - 1)
     return uuid.UUID(int=value)
+
+
+def uuid_or_none(value: object) -> uuid.UUID | None:
+    """The UUID a path or query parameter names, or None when it is not one.
+
+    Why None and not an exception: a malformed id and an unknown id both answer "not
+    found", so callers treat them alike without a try block each.
+    """
+    if isinstance(value, uuid.UUID):
+        return value
+    try:
+        return uuid.UUID(str(value))
+    except (TypeError, ValueError, AttributeError):
+        return None

@@ -2,30 +2,21 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from govdoor.core.errors import NotFound
+from govdoor.core.ids import uuid_or_none
 from govdoor.documents.models import Document, DocumentShare
 from govdoor.organisations.models import Organisation
 from govdoor.organisations.selectors import user_has_any_role
 
 
-def as_uuid(value: object) -> uuid.UUID | None:
-    if isinstance(value, uuid.UUID):
-        return value
-    try:
-        return uuid.UUID(str(value))
-    except (TypeError, ValueError, AttributeError):
-        return None
-
-
 def document_get(document_id: object) -> Document:
     """One document by id, no permission check (services check); NotFound otherwise."""
-    pk = as_uuid(document_id)
+    pk = uuid_or_none(document_id)
     document = Document.objects.filter(pk=pk).first() if pk else None
     if document is None:
         raise NotFound(_("No such document."))
@@ -34,14 +25,14 @@ def document_get(document_id: object) -> Document:
 
 def documents_of_person(*, person_id: object) -> QuerySet[Document]:
     """A person's documents, newest first."""
-    return Document.objects.filter(owner_person_id=as_uuid(person_id)).order_by(
+    return Document.objects.filter(owner_person_id=uuid_or_none(person_id)).order_by(
         "-created_at", "-id"
     )
 
 
 def documents_for_case(*, case_id: object) -> QuerySet[Document]:
     """The documents shared for a case (with whichever organisation handles it), oldest first."""
-    case_uuid = as_uuid(case_id)
+    case_uuid = uuid_or_none(case_id)
     if case_uuid is None:
         return Document.objects.none()
     return (
@@ -51,7 +42,7 @@ def documents_for_case(*, case_id: object) -> QuerySet[Document]:
 
 def documents_shared_with(*, organisation: Organisation, case_id: object) -> QuerySet[Document]:
     """The documents of a case that `organisation` may open, oldest first."""
-    case_uuid = as_uuid(case_id)
+    case_uuid = uuid_or_none(case_id)
     if case_uuid is None:
         return Document.objects.none()
     return (

@@ -27,11 +27,11 @@ from rest_framework import status
 
 from govdoor.core import clock, crypto
 from govdoor.core.errors import DomainError, NotFound, Unavailable
-from govdoor.core.ids import uuid7
+from govdoor.core.ids import uuid7, uuid_or_none
 from govdoor.documents import checks, storage
 from govdoor.documents.models import Document, DocumentShare
 from govdoor.documents.scanners import ScannerUnavailable, scanner_get, scanner_id
-from govdoor.documents.selectors import as_uuid, document_get, share_organisation_for
+from govdoor.documents.selectors import document_get, share_organisation_for
 from govdoor.identity.models import Person, User
 from govdoor.organisations.models import Organisation
 
@@ -160,7 +160,7 @@ def document_upload(
 ) -> Document:
     """Check, scan, encrypt and store an upload; DomainError(field="file") on refusal, with
     nothing stored."""
-    owner_id = as_uuid(owner_person_id)
+    owner_id = uuid_or_none(owner_person_id)
     if owner_id is None or not Person.objects.filter(pk=owner_id).exists():
         raise NotFound(_("No such person."), field="owner_person_id")
     data = _read_limited(content)
@@ -207,7 +207,7 @@ def document_share_with_organisation(
     *, document: Document, organisation: Organisation, case_id: UUID
 ) -> None:
     """Let `organisation`'s staff open `document` for the case `case_id` (idempotent)."""
-    case_uuid = as_uuid(case_id)
+    case_uuid = uuid_or_none(case_id)
     if case_uuid is None:
         raise DomainError(_("The case id is not valid."), field="case_id")
     # Lock the document so a purge running now either sees the share or has already purged.
@@ -256,7 +256,7 @@ def _person_may_open(document: Document, user: Any, acting_person_id: UUID | Non
         return False
     if person_id == document.owner_person_id:
         return True
-    if as_uuid(acting_person_id) != document.owner_person_id:
+    if uuid_or_none(acting_person_id) != document.owner_person_id:
         return False
     from govdoor.identity.selectors import mandates_held
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import uuid
 from collections.abc import Iterator, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from govdoor.core import clock
+from govdoor.core.ids import uuid_or_none
 from govdoor.exchange.models import (
     AccessPolicy,
     Consent,
@@ -165,25 +165,18 @@ def objections_of(*, person_id: Any) -> QuerySet[Objection]:
     return Objection.objects.select_related("recipient", "purpose").filter(person_id=person_id)
 
 
-def _uuid(value: Any) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(str(value))
-    except (TypeError, ValueError):
-        return None
-
-
 def consent_of(*, person_id: Any, consent_id: Any) -> Consent | None:
-    pk = _uuid(consent_id)
+    pk = uuid_or_none(consent_id)
     return consents_of(person_id=person_id).filter(pk=pk).first() if pk else None
 
 
 def objection_of(*, person_id: Any, objection_id: Any) -> Objection | None:
-    pk = _uuid(objection_id)
+    pk = uuid_or_none(objection_id)
     return objections_of(person_id=person_id).filter(pk=pk).first() if pk else None
 
 
 def policy_get(policy_id: Any) -> AccessPolicy | None:
-    pk = _uuid(policy_id)
+    pk = uuid_or_none(policy_id)
     if pk is None:
         return None
     return (

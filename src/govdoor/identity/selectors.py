@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from govdoor.core import clock
 from govdoor.core.crypto import blind_index
 from govdoor.core.errors import NotFound, Refused
+from govdoor.core.ids import uuid_or_none
 from govdoor.identity.models import Mandate, Person
 
 NATIONAL_ID_PURPOSE = "person.national_id"
@@ -33,17 +34,8 @@ def person_by_national_id(nid: str) -> Person | None:
     return Person.objects.filter(national_id_index=national_id_index(nid)).first()
 
 
-def _as_uuid(value: object) -> uuid.UUID | None:
-    if isinstance(value, uuid.UUID):
-        return value
-    try:
-        return uuid.UUID(str(value))
-    except (TypeError, ValueError, AttributeError):
-        return None
-
-
 def person_get(person_id: object) -> Person:
-    pk = _as_uuid(person_id)
+    pk = uuid_or_none(person_id)
     person = Person.objects.filter(pk=pk).first() if pk else None
     if person is None:
         raise NotFound(_("No such person."))
@@ -96,7 +88,7 @@ def mandates_of(person: Person) -> QuerySet[Mandate]:
 
 def mandate_of_party(*, person: Person, mandate_id: object) -> Mandate:
     """A mandate `person` holds or gave; anything else answers NotFound."""
-    pk = _as_uuid(mandate_id)
+    pk = uuid_or_none(mandate_id)
     mandate = mandates_of(person).filter(pk=pk).first() if pk else None
     if mandate is None:
         raise NotFound(_("No such mandate."))
@@ -130,7 +122,7 @@ def mandate_for(
     on: dt.date | None = None,
 ) -> Mandate:
     """The mandate `representative` may use now for `scope`, or a Refused saying why not."""
-    pk = _as_uuid(mandate_id)
+    pk = uuid_or_none(mandate_id)
     mandate = (
         Mandate.objects.select_related("represented_person", "represented_business")
         .filter(pk=pk)

@@ -13,6 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from govdoor.core.errors import DomainError, NotFound
+from govdoor.core.ids import uuid_or_none
 from govdoor.letters import pki
 from govdoor.letters.models import Letter
 from govdoor.letters.signing import NotAPdf, pdf_check
@@ -22,27 +23,18 @@ MAX_CHECK_BYTES = 10 * 1024 * 1024
 STAFF_ROLES = ("case_worker", "auditor")
 
 
-def _as_uuid(value: object) -> uuid.UUID | None:
-    if isinstance(value, uuid.UUID):
-        return value
-    try:
-        return uuid.UUID(str(value))
-    except (TypeError, ValueError, AttributeError):
-        return None
-
-
 def _listed(letters: QuerySet[Letter]) -> QuerySet[Letter]:
     return letters.select_related("organisation").defer("pdf_sealed").order_by("-created_at", "-id")
 
 
 def letters_of_person(*, person_id: object) -> QuerySet[Letter]:
     """A person's letters, newest first (without the PDFs)."""
-    pk = _as_uuid(person_id)
+    pk = uuid_or_none(person_id)
     return _listed(Letter.objects.filter(person_id=pk) if pk else Letter.objects.none())
 
 
 def letters_of_case(*, case_id: object) -> QuerySet[Letter]:
-    pk = _as_uuid(case_id)
+    pk = uuid_or_none(case_id)
     return _listed(Letter.objects.filter(case_id=pk) if pk else Letter.objects.none())
 
 
@@ -53,7 +45,7 @@ def letters_issued_by(*, organisation: Organisation) -> QuerySet[Letter]:
 def letter_for_person(*, person_ids: list[uuid.UUID], letter_id: object) -> Letter:
     """A letter addressed to one of `person_ids` (the person, or whom they act for by mandate);
     any other letter answers NotFound, exactly as an unknown id does."""
-    pk = _as_uuid(letter_id)
+    pk = uuid_or_none(letter_id)
     letter = (
         Letter.objects.select_related("organisation")
         .filter(pk=pk, person_id__in=person_ids)
@@ -70,7 +62,7 @@ def letter_for_staff(*, user: Any, organisation: Organisation, letter_id: object
     """A letter the organisation issued, for its case workers and auditors; else NotFound."""
     from govdoor.organisations.selectors import user_has_role
 
-    pk = _as_uuid(letter_id)
+    pk = uuid_or_none(letter_id)
     allowed = any(user_has_role(user, organisation, role) for role in STAFF_ROLES)
     letter = (
         Letter.objects.select_related("organisation")

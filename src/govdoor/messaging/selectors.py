@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
 from govdoor.core.errors import NotFound
+from govdoor.core.ids import uuid_or_none
 from govdoor.identity.models import Person
 from govdoor.messaging.authenticity import code_normalise
 from govdoor.messaging.models import (
@@ -19,13 +19,6 @@ from govdoor.messaging.models import (
     Obligation,
 )
 from govdoor.organisations.models import Organisation
-
-
-def _uuid(value: object) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(str(value))
-    except (ValueError, TypeError):
-        return None
 
 
 def mailbox_for(person: Person) -> QuerySet[MessageRecipient]:
@@ -41,7 +34,7 @@ def mailbox_for(person: Person) -> QuerySet[MessageRecipient]:
 
 def mailbox_entry(person: Person, message_id: object) -> MessageRecipient:
     """One entry of `person`'s mailbox; another person's message answers NotFound."""
-    pk = _uuid(message_id)
+    pk = uuid_or_none(message_id)
     entry = mailbox_for(person).filter(message_id=pk).first() if pk else None
     if entry is None:
         raise NotFound("No such message.")
@@ -90,7 +83,7 @@ def messages_sent_by(organisation: Organisation) -> QuerySet[Message]:
 
 
 def message_of_sender(organisation: Organisation, message_id: object) -> Message:
-    pk = _uuid(message_id)
+    pk = uuid_or_none(message_id)
     message = messages_sent_by(organisation).filter(pk=pk).first() if pk else None
     if message is None:
         raise NotFound("No such message.")
@@ -98,7 +91,7 @@ def message_of_sender(organisation: Organisation, message_id: object) -> Message
 
 
 def notification_of_sender(organisation: Organisation, notification_id: object) -> Notification:
-    pk = _uuid(notification_id)
+    pk = uuid_or_none(notification_id)
     n = (
         Notification.objects.filter(organisation=organisation, pk=pk)
         .select_related("message_type")

@@ -15,6 +15,7 @@ from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils.translation import gettext as _
 
 from govdoor.core.errors import NotFound
+from govdoor.core.ids import uuid_or_none
 from govdoor.organisations.models import Area, Jurisdiction, Organisation, StaffRole
 
 # Most local first: a citizen's question is usually best answered close to home.
@@ -28,18 +29,9 @@ LEVEL_RANK: dict[str, int] = {
 MAX_DEPTH = 32
 
 
-def _as_uuid(value: Any) -> uuid.UUID | None:
-    if isinstance(value, uuid.UUID):
-        return value
-    try:
-        return uuid.UUID(str(value))
-    except (TypeError, ValueError, AttributeError):
-        return None
-
-
 def organisation_get(organisation_id: Any) -> Organisation:
     """One organisation by id; a malformed id is simply not found (ids are opaque)."""
-    pk = _as_uuid(organisation_id)
+    pk = uuid_or_none(organisation_id)
     organisation = (
         Organisation.objects.select_related("parent", "home_area").filter(pk=pk).first()
         if pk
@@ -70,7 +62,7 @@ def organisations_list(
     if level:
         queryset = queryset.filter(level=level)
     if parent is not None:
-        parent_id = parent.pk if isinstance(parent, Organisation) else _as_uuid(parent)
+        parent_id = parent.pk if isinstance(parent, Organisation) else uuid_or_none(parent)
         queryset = queryset.filter(parent_id=parent_id)
     if search:
         queryset = queryset.filter(Q(name__icontains=search) | Q(code__icontains=search))
@@ -256,7 +248,7 @@ def user_get_by_username(username: str, *, field: str = "username") -> Any:
 
 
 def user_get(user_id: Any, *, field: str = "user") -> Any:
-    pk = _as_uuid(user_id)
+    pk = uuid_or_none(user_id)
     user = get_user_model().objects.filter(pk=pk).first() if pk else None
     if user is None:
         raise NotFound(_("No such account."), field=field)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from typing import Any
 
 from django.db.models import Q, QuerySet
 
 from govdoor.core import clock
 from govdoor.core.errors import NotFound
+from govdoor.core.ids import uuid_or_none
 from govdoor.rules.models import (
     BiasReport,
     Decision,
@@ -19,15 +19,6 @@ from govdoor.rules.models import (
     Scan,
     ServiceRuleBinding,
 )
-
-
-def _uuid(value: Any) -> uuid.UUID | None:
-    if isinstance(value, uuid.UUID):
-        return value
-    try:
-        return uuid.UUID(str(value))
-    except (TypeError, ValueError, AttributeError):
-        return None
 
 
 def release_in_force(*, package: str, on: dt.date | None = None) -> RulePackageRelease | None:
@@ -48,7 +39,7 @@ def releases_list() -> QuerySet[RulePackageRelease]:
 
 
 def release_get(release_id: Any) -> RulePackageRelease:
-    pk = _uuid(release_id)
+    pk = uuid_or_none(release_id)
     release = RulePackageRelease.objects.filter(pk=pk).first() if pk else None
     if release is None:
         raise NotFound("No such release.")
@@ -81,14 +72,14 @@ def bindings_list() -> QuerySet[ServiceRuleBinding]:
 
 def decision_for_case(*, case_id: Any) -> Decision | None:
     """The newest rule decision of a case (an appeal's page asks for its parent's)."""
-    pk = _uuid(case_id)
+    pk = uuid_or_none(case_id)
     if pk is None:
         return None
     return Decision.objects.filter(case_id=pk).order_by("-created_at").first()
 
 
 def decision_get(decision_id: Any) -> Decision:
-    pk = _uuid(decision_id)
+    pk = uuid_or_none(decision_id)
     decision = Decision.objects.filter(pk=pk).first() if pk else None
     if decision is None:
         raise NotFound("No such decision.")
@@ -96,12 +87,12 @@ def decision_get(decision_id: Any) -> Decision:
 
 
 def decision_get_or_none(decision_id: Any) -> Decision | None:
-    pk = _uuid(decision_id)
+    pk = uuid_or_none(decision_id)
     return Decision.objects.filter(pk=pk).first() if pk else None
 
 
 def decision_for_organisation(*, organisation: Any, decision_id: Any) -> Decision:
-    pk = _uuid(decision_id)
+    pk = uuid_or_none(decision_id)
     decision = Decision.objects.filter(pk=pk, organisation=organisation).first() if pk else None
     if decision is None:
         raise NotFound("No such decision.")
@@ -160,7 +151,7 @@ def bias_reports_list() -> QuerySet[BiasReport]:
 
 
 def bias_report_get(report_id: Any) -> BiasReport:
-    pk = _uuid(report_id)
+    pk = uuid_or_none(report_id)
     report = bias_reports_list().filter(pk=pk).first() if pk else None
     if report is None:
         raise NotFound("No such bias report.")
@@ -172,7 +163,7 @@ def sandbox_runs_list() -> QuerySet[SandboxRun]:
 
 
 def sandbox_run_get(run_id: Any) -> SandboxRun:
-    pk = _uuid(run_id)
+    pk = uuid_or_none(run_id)
     run = sandbox_runs_list().filter(pk=pk).first() if pk else None
     if run is None:
         raise NotFound("No such sandbox run.")

@@ -7,7 +7,6 @@ apiKey scheme are the same, so those pieces are reused from the registries edge.
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -36,13 +35,6 @@ def actor(request: Request) -> Any:
     """The staff user behind the call, or None for an agency system's own token."""
     user = getattr(request, "user", None)
     return user if getattr(user, "is_authenticated", False) else None
-
-
-def as_uuid(value: Any) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(str(value))
-    except (TypeError, ValueError, AttributeError):
-        return None
 
 
 class RegistrationView(APIView):

@@ -28,10 +28,10 @@ from govdoor.applications.filling import (
     fields_visible,
     pages_visible,
 )
-from govdoor.applications.govstack.base import as_uuid
 from govdoor.applications.models import Draft, FormVersion, Submission
 from govdoor.applications.selectors import Subject
 from govdoor.core.errors import DomainError
+from govdoor.core.ids import uuid_or_none
 from govdoor.documents import selectors as documents
 
 MAX_PASSES = 20  # conditions can reveal pages; a form has far fewer levels than this
@@ -78,7 +78,7 @@ def _document_ids(values: Any, *, person_id: Any) -> list[str]:
         raise DomainError(_("Give documents as a list of URLs."), field="documentUrls")
     out = []
     for value in values:
-        doc_id = as_uuid(str(value).rstrip("/").rsplit("/", 1)[-1])
+        doc_id = uuid_or_none(str(value).rstrip("/").rsplit("/", 1)[-1])
         owned = documents.documents_of_person(person_id=person_id)
         if doc_id is None or not owned.filter(pk=doc_id).exists():
             raise DomainError(

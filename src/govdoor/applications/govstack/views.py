@@ -21,7 +21,6 @@ from govdoor.applications.govstack import mapping
 from govdoor.applications.govstack.base import (
     RegistrationView,
     actor,
-    as_uuid,
     page_args,
     system_error,
 )
@@ -33,6 +32,7 @@ from govdoor.cases import services as cases
 from govdoor.catalogue import selectors as catalogue
 from govdoor.catalogue.models import Service
 from govdoor.core.errors import DomainError, NotFound
+from govdoor.core.ids import uuid_or_none
 from govdoor.documents import services as uploads
 from govdoor.identity import selectors as people
 
@@ -40,7 +40,7 @@ SORTS = {"created": "opened_at", "registered": "opened_at", "status": "status"}
 
 
 def _service(service_id: Any) -> Service:
-    pk = as_uuid(service_id)
+    pk = uuid_or_none(service_id)
     service = catalogue.services_list().filter(pk=pk).first() if pk else None
     if service is None:
         raise NotFound(_("Service was not found"))
@@ -53,7 +53,7 @@ def _annotate(request: Request, cases_: list[Any]) -> list[tuple[Any, list[Any]]
     refs = [c.source_ref for c in cases_ if c.source == "application"]
     submissions = {
         str(s.pk): s
-        for s in Submission.objects.filter(pk__in=[r for r in refs if as_uuid(r)]).only(
+        for s in Submission.objects.filter(pk__in=[r for r in refs if uuid_or_none(r)]).only(
             "id", "version_id", "document_ids"
         )
     }
@@ -105,7 +105,7 @@ class ServiceEFormsView(RegistrationView):
 
 
 def _published_version(eform_id: Any) -> FormVersion:
-    pk = as_uuid(eform_id)
+    pk = uuid_or_none(eform_id)
     version = (
         FormVersion.objects.select_related("form__service")
         .filter(pk=pk, status=FormVersion.Status.PUBLISHED)
@@ -141,7 +141,7 @@ class ServiceApplicationsView(RegistrationView):
     def post(self, request: Request, service_id: str) -> Response:
         service = _service(service_id)
         body = request.data if isinstance(request.data, dict) else {}
-        person_id = as_uuid(body.get("applicantId"))
+        person_id = uuid_or_none(body.get("applicantId"))
         if person_id is None:
             raise DomainError(_("applicantId must be a govdoor person id."), field="applicantId")
         try:
@@ -203,7 +203,7 @@ def _metadata_person(raw: str) -> Any:
             value = None
     elif "=" in raw or ":" in raw:
         value = raw.replace(":", "=").split("=", 1)[1]
-    person_id = as_uuid(str(value).strip()) if value else None
+    person_id = uuid_or_none(str(value).strip()) if value else None
     if person_id is None:
         raise DomainError(
             _("additionalMetadata must name the applicant: applicantId=<person id>."),
@@ -290,7 +290,7 @@ def _filtered(request: Request, qs: QuerySet[Any], *, file_param: str = "") -> Q
     ):
         if not param or param not in request.query_params:
             continue
-        value = as_uuid(request.query_params[param])
+        value = uuid_or_none(request.query_params[param])
         if value is None and column != "assignee_id":
             raise DomainError(_("%(p)s must be a UUID.") % {"p": param}, field=param)
         qs = qs.filter(**{column: value if value is not None else request.query_params[param]})
