@@ -191,7 +191,7 @@ def test_when_the_ledger_cannot_write_nothing_is_disclosed(register, keeper, mon
     def broken(**kwargs):
         raise Unavailable("ledger down")
 
-    monkeypatch.setattr(selectors, "_ledger_append", lambda: broken)
+    monkeypatch.setattr(selectors, "_ledger_append_many", lambda: broken)
     with pytest.raises(Unavailable):
         selectors.record_read_for(record=record, caller=keeper)
 
