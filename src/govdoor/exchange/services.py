@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from govdoor.core import clock
 from govdoor.core.errors import Conflict, DomainError, NotFound, Refused, Unavailable
+from govdoor.core.fastsql import insert_one
 from govdoor.exchange import cache, selectors
 from govdoor.exchange.derived import derived_get
 from govdoor.exchange.models import AccessPolicy, Consent, DataRequest, Objection, Purpose
@@ -353,7 +354,7 @@ def _minimise(code: str, values: dict[str, Any], plan: _Plan) -> dict[str, Any]:
 
 
 def _record(**kwargs: Any) -> DataRequest:
-    return DataRequest.objects.create(created_at=clock.now(), **kwargs)
+    return insert_one(DataRequest(created_at=clock.now(), **kwargs))
 
 
 def data_request_answer(
