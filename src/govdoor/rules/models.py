@@ -159,8 +159,13 @@ class Offer(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
     scan = models.ForeignKey(Scan, on_delete=models.CASCADE, related_name="offer_rows")
-    person = models.ForeignKey("identity.Person", on_delete=models.CASCADE, related_name="+")
-    service_code = models.SlugField(max_length=80)
+    # No index of their own: lookups by person use the unique constraint (person first), and
+    # nothing looks offers up by service alone; a scan writes hundreds of thousands of rows,
+    # each extra index costs on every one.
+    person = models.ForeignKey(
+        "identity.Person", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    service_code = models.SlugField(max_length=80, db_index=False)
     version = models.CharField(max_length=32)
     amount = models.DecimalField(max_digits=12, decimal_places=2)
     message_id = models.UUIDField(null=True, blank=True)

@@ -8,7 +8,10 @@
   where it stopped and makes no second offer (one offer per person, benefit and version).
 - Each scanned person gets ONE ledger entry (purpose "proactive-eligibility"), written in
   the batch's transaction with `ledger_append_many`.
-- Offers go to the mailbox in follow-up tasks (one per batch), after the batch commits.
+- Offers go to the mailbox in follow-up tasks (5,000 offers each), after the batch commits.
+- A batch is read and written as sets (`scan_sets`): on PostgreSQL one query reads the
+  batch's people with their children, one INSERT writes its offers; SQLite, the embedded
+  demo, takes the portable ORM path to the same result.
 """
 
 from __future__ import annotations
@@ -18,41 +21,28 @@ from typing import Any
 
 import numpy as np
 from django.db import transaction
-from django.db.models import Q
 
 from govdoor.core import clock
 from govdoor.core.errors import DomainError, NotFound
-from govdoor.rules import engine, selectors
+from govdoor.rules import engine, scan_sets, selectors
 from govdoor.rules.batch import batch_calculate
 from govdoor.rules.models import Offer, Scan
-from govdoor.rules.population import people_households
+from govdoor.rules.scan_sets import PURPOSE
 
 log = logging.getLogger(__name__)
-PURPOSE = "proactive-eligibility"
 LEDGER_FIELDS = ("population.birth_date", "population.parents", "household_finances")
-BATCH_SIZE = 2000
+# People per batch: one query, one simulation, one ledger write and one offer INSERT each.
+# Large, because each of those costs little per person and something per batch; bounded,
+# so a batch's arrays and its transaction stay a few hundred megabytes at most.
+BATCH_SIZE = 200_000
+NOTIFY_CHUNK = 5_000  # offer ids per follow-up mailbox task
 
 
 def consenting_person_ids(
     *, organisation: Any, after: str = "", limit: int = BATCH_SIZE
 ) -> list[Any]:
-    """People with a consent in force for proactive checks by `organisation`, by id.
-
-    Reads exchange's consent records directly (one query per batch): exchange has no bulk
-    selector for this yet (requested), and a per-person check would not scale.
-    """
-    from govdoor.exchange.models import Consent
-
-    now = clock.now()
-    qs = Consent.objects.filter(
-        purpose__code=PURPOSE,
-        organisation=organisation,
-        revoked_at__isnull=True,
-        person__deceased_on__isnull=True,
-    ).filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
-    if after:
-        qs = qs.filter(person_id__gt=after)
-    return list(qs.order_by("person_id").values_list("person_id", flat=True).distinct()[:limit])
+    """People with a consent in force for proactive checks by `organisation`, by id."""
+    return scan_sets.consenting_person_ids(organisation=organisation, after=after, limit=limit)
 
 
 @transaction.atomic
@@ -102,11 +92,12 @@ def scan_batch(*, scan: Scan, batch_size: int = BATCH_SIZE) -> bool:
     if binding is None:
         raise NotFound("The service is no longer bound to a rule.", field="benefit")
     organisation = binding.service.owner
-    ids = consenting_person_ids(organisation=organisation, after=scan.cursor, limit=batch_size)
-    if not ids:
+    people = scan_sets.households_read(
+        organisation=organisation, after=scan.cursor, limit=batch_size, on=clock.today()
+    )
+    if not people.ids:
         _finish(scan)
         return False
-    people = people_households(ids, on=clock.today())
     system = engine.system_get(engine.package_get(scan.package), scan.version)
     amounts = batch_calculate(system, binding.variable, scan.period, people.batch)
     legal_basis = _legal_basis()
@@ -124,14 +115,17 @@ def scan_batch(*, scan: Scan, batch_size: int = BATCH_SIZE) -> bool:
             for pid in people.ids
         )
     )
-    new_offers = _offers_create(scan, people.ids, amounts)
-    scan.cursor = str(max(people.ids))
+    if scan_sets.set_based():
+        new_offers = scan_sets.offers_insert(scan=scan, person_ids=people.ids, amounts=amounts)
+    else:
+        new_offers = _offers_create(scan, people.ids, amounts)
+    scan.cursor = people.ids[-1]
     scan.scanned += len(people.ids)
     scan.offers += len(new_offers)
     scan.save(update_fields=["cursor", "scanned", "offers"])
     if new_offers:
         transaction.on_commit(lambda: _notify_later(new_offers), robust=True)
-    if len(ids) < batch_size:
+    if len(people.ids) < batch_size:
         _finish(scan)
         return False
     return True
@@ -151,6 +145,7 @@ def _legal_basis() -> str:
 
 
 def _offers_create(scan: Scan, ids: list[str], amounts: np.ndarray) -> list[str]:
+    """The portable path (SQLite): who already has an offer, then a bulk INSERT."""
     now = clock.now()
     eligible = [(pid, amounts[i]) for i, pid in enumerate(ids) if amounts[i] > 0]
     if not eligible:
@@ -180,9 +175,11 @@ def _offers_create(scan: Scan, ids: list[str], amounts: np.ndarray) -> list[str]
 
 
 def _notify_later(offer_ids: list[str]) -> None:
+    """Follow-up tasks of a bounded size, so no task message carries a whole batch."""
     from govdoor.rules.tasks import offers_notify
 
-    offers_notify.delay(offer_ids=offer_ids)
+    for start in range(0, len(offer_ids), NOTIFY_CHUNK):
+        offers_notify.delay(offer_ids=offer_ids[start : start + NOTIFY_CHUNK])
 
 
 def offers_notify(*, offer_ids: list[str]) -> int:

@@ -7,7 +7,9 @@ from typing import Any
 import pytest
 
 from govdoor.catalogue.tests.factories import ServiceFactory
-from govdoor.identity.models import Address
+from govdoor.exchange import services as exchange_services
+from govdoor.exchange.tests.factories import population_register
+from govdoor.identity.models import Address, FamilyLink
 from govdoor.identity.tests.factories import PersonFactory
 from govdoor.organisations.tests.factories import (
     JurisdictionFactory,
@@ -17,6 +19,7 @@ from govdoor.organisations.tests.factories import (
     demo_country,
 )
 from govdoor.rules import services
+from govdoor.rules.population import demo_finances, finance_sources
 
 
 @pytest.fixture(autouse=True)
@@ -99,3 +102,49 @@ def answers(income: Any, children: list[str], *, register_income: bool = False) 
         "household_income": {"value": income, "source": income_source},
         "children_birth_dates": {"value": children, "source": {"declared": True}},
     }
+
+
+# --- proactive scans ---------------------------------------------------------------------
+@pytest.fixture
+def purpose(country: dict[str, Any]) -> Any:
+    population_register(country["tax"])
+    return exchange_services.purpose_create(
+        code="proactive-eligibility",
+        name="Proactive eligibility checks",
+        description="To tell you about benefits you may be entitled to.",
+        legal_basis="Your consent (Data Protection Act s. 6(1)(a))",
+        allowed_fields=["population.birth_date"],
+        retention_days=30,
+        requesting_organisations=[country["social"]],
+        consent_required=True,
+    )
+
+
+@pytest.fixture
+def low_income(settings: Any) -> Any:
+    """A finances source where everyone earns 1,000.00 a month (under every limit)."""
+
+    def source(ids: Any) -> Any:
+        finances = demo_finances(ids)
+        finances["household_income"][:] = 1000.0
+        return finances
+
+    finance_sources.register("low")(source)
+    settings.GOVDOOR_RULES_FINANCES_SOURCE = "low"
+    yield
+    finance_sources.unregister("low")
+
+
+def parent_of(country: dict[str, Any], children: int, *, consent: Any = None) -> Any:
+    person = resident(country, birth_date=dt.date(1985, 1, 1))
+    for i in range(children):
+        child = PersonFactory(birth_date=dt.date(2015 + i, 6, 1))
+        FamilyLink.objects.create(person=person, relative=child, kind="parent")
+    if consent is not None:
+        exchange_services.consent_give(
+            person=person,
+            purpose=consent,
+            organisation=country["social"],
+            fields=["population.birth_date"],
+        )
+    return person
