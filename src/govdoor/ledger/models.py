@@ -33,12 +33,21 @@ class Entry(models.Model):
 
     id = models.BigAutoField(primary_key=True)
     leaf_hash = models.BinaryField(max_length=32)
-    leaf_index = models.BigIntegerField(null=True, blank=True, unique=True)
+    # Unique where set (constraint below): queued entries, which have none yet, stay out of
+    # that index, so an append writes one index entry fewer.
+    leaf_index = models.BigIntegerField(null=True, blank=True)
     queued_at = models.DateTimeField()
     integrated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name_plural = "entries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["leaf_index"],
+                condition=models.Q(leaf_index__isnull=False),
+                name="ledger_entry_one_per_index",
+            ),
+        ]
         indexes = [
             models.Index(
                 fields=["id"],

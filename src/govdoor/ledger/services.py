@@ -19,7 +19,7 @@ import itertools
 import logging
 import os
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,7 +37,14 @@ from govdoor.ledger.selectors import nodes_get
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["ACTIONS", "LedgerEntryIn", "QueuedEntry", "ledger_append", "ledger_append_many"]
+__all__ = [
+    "ACTIONS",
+    "LedgerEntryIn",
+    "QueuedEntry",
+    "ledger_append",
+    "ledger_append_for_subjects",
+    "ledger_append_many",
+]
 
 BATCH_SIZE = 20_000  # entries integrated (and one checkpoint signed) per sequencer transaction
 MANY_CHUNK = 50_000  # ledger_append_many writes (and holds in memory) this many at a time
@@ -169,20 +176,30 @@ def _rows_build(
     entries: Sequence[LedgerEntryIn], at: str, prefixes: dict[tuple[Any, ...], str]
 ) -> list[bulk.Row]:
     """Leaf hash, subject and canonical text of each entry: the shared part of a record is
-    encoded once per distinct (action, actor, purpose, legal basis, fields); the salts come
-    from one call to the random source."""
-    salts = memoryview(os.urandom(32 * len(entries)))
-    b64, sha, string = binascii.b2a_base64, hashlib.sha256, leaf.json_string
-    rows: list[bulk.Row] = []
-    add = rows.append
-    offset = 0
-    try:
+    encoded once per distinct (action, actor, purpose, legal basis, fields)."""
+
+    def heads() -> Iterator[tuple[str, Any]]:
         for e in entries:
             key = (e.action, e.actor_org, e.actor_user, e.purpose, e.legal_basis, e.fields)
             head = prefixes.get(key)
             if head is None:
                 head = prefixes[key] = _prefix_checked(e, at)
-            subject = e.subject_id if type(e.subject_id) is str else str(e.subject_id)
+            yield head, e.subject_id
+
+    return _rows_from(heads(), len(entries))
+
+
+def _rows_from(pairs: Iterable[tuple[str, Any]], count: int) -> list[bulk.Row]:
+    """The rows of (record prefix, subject) pairs; the salts come from one call to the
+    random source."""
+    salts = memoryview(os.urandom(32 * count))
+    b64, sha, string = binascii.b2a_base64, hashlib.sha256, leaf.json_string
+    rows: list[bulk.Row] = []
+    add = rows.append
+    offset = 0
+    try:
+        for head, subject_id in pairs:
+            subject = subject_id if type(subject_id) is str else str(subject_id)
             if len(subject) > leaf.SUBJECT_MAX or not subject.strip():
                 leaf.subject_check(subject)
             salt = b64(salts[offset : offset + 32], newline=False).decode("ascii")
@@ -192,6 +209,47 @@ def _rows_build(
     except UnicodeEncodeError:
         raise ValueError("a ledger record cannot hold lone surrogate code points") from None
     return rows
+
+
+def ledger_append_for_subjects(
+    *,
+    subject_ids: Sequence[Any],
+    actor_org: str,
+    actor_user: str | None,
+    action: str,
+    purpose: str,
+    legal_basis: str,
+    fields: Sequence[str],
+) -> int:
+    """`ledger_append_many` for one access of many people (a population scan): the same
+    entries and checks, without building an entry object per person; how many."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("ledger_append_for_subjects must run inside the access's transaction")
+    at = clock.now()
+    template = LedgerEntryIn(
+        subject_id="-",
+        actor_org=actor_org,
+        actor_user=actor_user,
+        action=action,
+        purpose=purpose,
+        legal_basis=legal_basis,
+        fields=fields,
+    )
+    head = _prefix_checked(template, leaf.timestamp(at))
+    total = 0
+    for start in range(0, len(subject_ids), MANY_CHUNK):
+        chunk = subject_ids[start : start + MANY_CHUNK]
+        try:
+            rows = _rows_from(((head, subject) for subject in chunk), len(chunk))
+        except ValueError:
+            if total:  # earlier chunks are written: the caller's transaction must not commit
+                transaction.set_rollback(True)
+            raise
+        _rows_write(rows, queued_at=at)
+        total += len(chunk)
+    if total:
+        _kick_on_commit()
+    return total
 
 
 def _prefix_checked(e: LedgerEntryIn, at: str) -> str:

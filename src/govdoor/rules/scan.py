@@ -7,7 +7,7 @@
 - Each batch commits on its own (with its cursor), so a scan interrupted halfway resumes
   where it stopped and makes no second offer (one offer per person, benefit and version).
 - Each scanned person gets ONE ledger entry (purpose "proactive-eligibility"), written in
-  the batch's transaction with `ledger_append_many`.
+  the batch's transaction with `ledger_append_for_subjects`.
 - Offers go to the mailbox in follow-up tasks (5,000 offers each), after the batch commits.
 - A batch is read and written as sets (`scan_sets`): on PostgreSQL one query reads the
   batch's people with their children, one INSERT writes its offers; SQLite, the embedded
@@ -85,7 +85,7 @@ def scan_run(*, scan_id: Any, batch_size: int = BATCH_SIZE, max_batches: int | N
 @transaction.atomic
 def scan_batch(*, scan: Scan, batch_size: int = BATCH_SIZE) -> bool:
     """One batch: read, compute (one simulation), ledger, offers. False when finished."""
-    from govdoor.ledger.services import LedgerEntryIn, ledger_append_many
+    from govdoor.ledger.services import ledger_append_for_subjects
 
     scan = Scan.objects.select_for_update().get(pk=scan.pk)
     binding = selectors.binding_for_code(scan.service_code)
@@ -101,19 +101,14 @@ def scan_batch(*, scan: Scan, batch_size: int = BATCH_SIZE) -> bool:
     system = engine.system_get(engine.package_get(scan.package), scan.version)
     amounts = batch_calculate(system, binding.variable, scan.period, people.batch)
     legal_basis = _legal_basis()
-    ledger_append_many(
-        entries=(
-            LedgerEntryIn(
-                subject_id=pid,
-                actor_org=organisation.code,
-                actor_user=None,
-                action="read",
-                purpose=PURPOSE,
-                legal_basis=legal_basis,
-                fields=LEDGER_FIELDS,
-            )
-            for pid in people.ids
-        )
+    ledger_append_for_subjects(
+        subject_ids=people.ids,
+        actor_org=organisation.code,
+        actor_user=None,
+        action="read",
+        purpose=PURPOSE,
+        legal_basis=legal_basis,
+        fields=LEDGER_FIELDS,
     )
     if scan_sets.set_based():
         new_offers = scan_sets.offers_insert(scan=scan, person_ids=people.ids, amounts=amounts)
