@@ -81,8 +81,14 @@ class Record(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
     # No index of its own: ("register", "deleted_at") below serves every lookup by register.
+    # No database constraint either (see RecordVersion.record): registers are never deleted
+    # (they are deactivated) and the ORM still refuses to delete one that has records.
     register = models.ForeignKey(
-        Register, on_delete=models.PROTECT, related_name="records", db_index=False
+        Register,
+        on_delete=models.PROTECT,
+        related_name="records",
+        db_index=False,
+        db_constraint=False,
     )
     version = models.PositiveIntegerField(default=1)
     data = models.JSONField(default=dict)
@@ -116,8 +122,16 @@ class RecordVersion(models.Model):
 
     id = models.BigAutoField(primary_key=True)
     # Indexed through the ("record", "version") unique constraint, which starts with it.
+    # Why no database-level constraint: versions are written only by this app's services and
+    # its bulk load, in the transaction that writes their record, and records are never
+    # deleted except through the ORM (which cascades). A per-row constraint check would cost
+    # a bulk load of a million people about a tenth of its database time, checked at commit.
     record = models.ForeignKey(
-        Record, on_delete=models.CASCADE, related_name="versions", db_index=False
+        Record,
+        on_delete=models.CASCADE,
+        related_name="versions",
+        db_index=False,
+        db_constraint=False,
     )
     version = models.PositiveIntegerField()
     operation = models.CharField(max_length=12, choices=Operation.choices)
