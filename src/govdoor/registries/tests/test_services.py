@@ -249,3 +249,39 @@ def test_a_bulk_load_keeps_text_with_tabs_backslashes_and_accents_intact(registe
     record = Record.objects.get()
     assert selectors.record_read_for(record=record, caller=keeper)["make"] == odd
     assert selectors.record_read_for(record=record, caller=keeper)["owner_id"] == odd
+
+
+def test_a_subjects_records_are_read_in_one_query_as_the_orm_would_load_them(register, keeper, org):
+    from django.test.utils import CaptureQueriesContext
+
+    from govdoor.registries.tests.factories import vehicles_register
+
+    other = vehicles_register(org, code="fleet")
+    mine = [
+        services.record_create(register=register, data=vehicle(1), actor=keeper),
+        services.record_create(
+            register=register, data=vehicle(2, owner_id="person-1"), actor=keeper
+        ),
+        services.record_create(register=other, data=vehicle(3, owner_id="person-1"), actor=keeper),
+    ]
+    gone = services.record_create(
+        register=register, data=vehicle(4, owner_id="person-1"), actor=keeper
+    )
+    services.record_delete(record=gone, actor=keeper, reason="scrapped")
+    services.record_create(register=register, data=vehicle(5), actor=keeper)  # someone else
+    with CaptureQueriesContext(connection) as ctx:
+        found = selectors.records_of_subject(registers=[register, other], subject_id="person-1")
+    assert len(ctx.captured_queries) == 1
+    assert [r.pk for r in found] == sorted(r.pk for r in mine)
+    loaded = {r.pk: r for r in Record.objects.filter(pk__in=[r.pk for r in mine])}
+    for row in found:
+        orm = loaded[row.pk]
+        assert (row.data, row.personal, row.subject_id, row.version, row.created_at) == (
+            orm.data,
+            orm.personal,
+            orm.subject_id,
+            orm.version,
+            orm.created_at,
+        )
+        assert row.register in (register, other) and row.register.pk == orm.register_id
+    assert selectors.records_of_subject(registers=[], subject_id="person-1") == []
