@@ -19,7 +19,7 @@ import itertools
 import logging
 import os
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -155,14 +155,24 @@ def ledger_append_many(*, entries: Iterable[LedgerEntryIn]) -> int:
     if not connection.in_atomic_block:
         raise RuntimeError("ledger_append_many must run inside the transaction of the access")
     at = clock.now()
+    stamp = leaf.timestamp(at)
     prefixes: dict[tuple[Any, ...], str] = {}
-    total = 0
     iterator = iter(entries)
-    while chunk := list(itertools.islice(iterator, MANY_CHUNK)):
+    chunks = iter(lambda: list(itertools.islice(iterator, MANY_CHUNK)), [])
+    return _chunks_write(chunks, lambda chunk: _rows_build(chunk, stamp, prefixes), at)
+
+
+def _chunks_write(
+    chunks: Iterable[Sequence[Any]], build: Callable[[Sequence[Any]], list[bulk.Row]], at: Any
+) -> int:
+    """Build and write chunk by chunk (memory stays bounded); a bad entry in a later chunk
+    marks the caller's transaction for rollback, so the earlier chunks never commit."""
+    total = 0
+    for chunk in chunks:
         try:
-            rows = _rows_build(chunk, leaf.timestamp(at), prefixes)
+            rows = build(chunk)
         except ValueError:
-            if total:  # earlier chunks are written: the caller's transaction must not commit
+            if total:
                 transaction.set_rollback(True)
             raise
         _rows_write(rows, queued_at=at)
@@ -236,20 +246,10 @@ def ledger_append_for_subjects(
         fields=fields,
     )
     head = _prefix_checked(template, leaf.timestamp(at))
-    total = 0
-    for start in range(0, len(subject_ids), MANY_CHUNK):
-        chunk = subject_ids[start : start + MANY_CHUNK]
-        try:
-            rows = _rows_from(((head, subject) for subject in chunk), len(chunk))
-        except ValueError:
-            if total:  # earlier chunks are written: the caller's transaction must not commit
-                transaction.set_rollback(True)
-            raise
-        _rows_write(rows, queued_at=at)
-        total += len(chunk)
-    if total:
-        _kick_on_commit()
-    return total
+    chunks = (subject_ids[n : n + MANY_CHUNK] for n in range(0, len(subject_ids), MANY_CHUNK))
+    return _chunks_write(
+        chunks, lambda chunk: _rows_from(((head, s) for s in chunk), len(chunk)), at
+    )
 
 
 def _prefix_checked(e: LedgerEntryIn, at: str) -> str:
