@@ -22,7 +22,7 @@ def _insert_sql(model: type[models.Model], vendor: str) -> tuple[str, list[Any]]
     qn = connection.ops.quote_name
     fields = list(model._meta.concrete_fields)
     sql = (
-        f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(f.column) for f in fields)})"
+        f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(str(f.column)) for f in fields)})"
         f" VALUES ({', '.join(['%s'] * len(fields))})"
     )
     return sql, fields

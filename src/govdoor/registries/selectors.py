@@ -184,7 +184,7 @@ def _records_of_subject_plan(vendor: str, registers: int) -> tuple[str, Any, lis
         if chain:
             converters.append((index, _chained(chain, col)))
     sql = (
-        f"SELECT {', '.join(qn(f.column) for f in fields)} FROM {qn(table)}"
+        f"SELECT {', '.join(qn(str(f.column)) for f in fields)} FROM {qn(table)}"
         f" WHERE {qn('register_id')} IN ({', '.join(['%s'] * registers)})"
         f" AND {qn('subject_id')} = %s AND {qn('deleted_at')} IS NULL ORDER BY {qn('id')}"
     )
