@@ -26,7 +26,17 @@ def ledger_calls(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
         assert connection.in_atomic_block, "ledger entries go in the caller's transaction"
         calls.append(kwargs)
 
+    def fake_ledger_append_many(*, entries: Any) -> int:
+        """Register reads come in bulk (one call for all records read): one call each here."""
+        from dataclasses import asdict
+
+        written = [asdict(e) | {"fields": list(e.fields)} for e in entries]
+        for entry in written:
+            fake_ledger_append(**entry)
+        return len(written)
+
     monkeypatch.setattr(services, "ledger_append", fake_ledger_append)
+    monkeypatch.setattr(services, "ledger_append_many", fake_ledger_append_many)
     return calls
 
 
