@@ -35,7 +35,7 @@ install: deps assets messages
 
 # Refresh the French catalogues from the code (`_l` is gettext_lazy in some modules).
 translations: deps
-	cd src/govdoor && ../../$(PY) ../../manage.py makemessages -l fr --keyword=_l --no-obsolete
+	cd src/govdoor && ../../$(PY) ../../manage.py makemessages -l fr --no-obsolete
 
 messages: deps
 	if [ -d src/govdoor/locale ]; then cd src/govdoor && ../../$(PY) ../../manage.py compilemessages -v 0; fi

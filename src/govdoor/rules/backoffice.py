@@ -235,7 +235,7 @@ def sandbox_start(request: HttpRequest) -> HttpResponse:
     try:
         release = selectors.release_get(form.cleaned_data["release"])
         if binding is None:
-            raise NotFound("No such service.")
+            raise NotFound(_("No such service."))
         run = sandbox.sandbox_run(
             release=release,
             service=binding.service,

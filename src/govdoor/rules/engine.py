@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import numpy as np
+from django.utils.translation import gettext as _
 from openfisca_core.errors import SituationParsingError, VariableNotFoundError
 from openfisca_core.simulation_builder import SimulationBuilder
 from openfisca_core.taxbenefitsystems import TaxBenefitSystem
@@ -47,12 +48,16 @@ def package_get(code: str) -> RulePackage:
     try:
         return rule_packages.get(code)
     except UnknownPlugin:
-        raise NotFound(f"No rule package {code!r}.", field="package") from None
+        raise NotFound(_("No rule package %(code)r.") % {"code": code}, field="package") from None
 
 
 def system_get(package: RulePackage, version: str) -> TaxBenefitSystem:
     if version not in package.versions:
-        raise DomainError(f"Package {package.code} has no version {version!r}.", field="version")
+        raise DomainError(
+            _("Package %(package)s has no version %(version)r.")
+            % {"package": package.code, "version": version},
+            field="version",
+        )
     return package.system(version)
 
 
@@ -87,16 +92,18 @@ def requested_split(
     """Take the variables asked for (null values, OpenFisca web API style) out of the
     situation; refuses unknown entities and variables, naming them."""
     if not isinstance(situation, dict) or not situation:
-        raise DomainError("The situation must be an object of entities.", field="situation")
+        raise DomainError(_("The situation must be an object of entities."), field="situation")
     plurals = {e.plural: e for e in system.entities}
     clean: dict[str, Any] = {}
     requested: list[Requested] = []
     for plural, members in situation.items():
         if plural not in plurals:
-            raise DomainError(f"Unknown entity kind {plural!r}.", field=plural)
+            raise DomainError(_("Unknown entity kind %(kind)r.") % {"kind": plural}, field=plural)
         if not isinstance(members, dict) or len(members) > MAX_ENTITIES:
             raise DomainError(
-                f"{plural} must be an object of at most {MAX_ENTITIES}.", field=plural
+                _("%(kind)s must be an object of at most %(max)s.")
+                % {"kind": plural, "max": MAX_ENTITIES},
+                field=plural,
             )
         clean[plural] = {}
         roles = (
@@ -104,7 +111,7 @@ def requested_split(
         )
         for entity_id, attrs in members.items():
             if not isinstance(attrs, dict):
-                raise DomainError("Each entity is an object.", field=f"{plural}.{entity_id}")
+                raise DomainError(_("Each entity is an object."), field=f"{plural}.{entity_id}")
             kept: dict[str, Any] = {}
             for name, value in attrs.items():
                 where = f"{plural}.{entity_id}.{name}"
@@ -113,10 +120,12 @@ def requested_split(
                     continue
                 variable = system.variables.get(name)
                 if variable is None:
-                    raise DomainError(f"Unknown variable {name!r}.", field=where)
+                    raise DomainError(_("Unknown variable %(name)r.") % {"name": name}, field=where)
                 if variable.entity.plural != plural:
                     raise DomainError(
-                        f"{name} belongs to {variable.entity.plural}, not {plural}.", field=where
+                        _("%(name)s belongs to %(owner)s, not %(kind)s.")
+                        % {"name": name, "owner": variable.entity.plural, "kind": plural},
+                        field=where,
                     )
                 kept_value = _split_value(value, default_period, plural, entity_id, name, requested)
                 if kept_value is not None:
@@ -124,7 +133,7 @@ def requested_split(
             clean[plural][entity_id] = kept
     if not requested:
         raise DomainError(
-            "Ask for at least one variable by giving it the value null.", field="situation"
+            _("Ask for at least one variable by giving it the value null."), field="situation"
         )
     return clean, requested
 
@@ -154,7 +163,8 @@ def required_check(
             for entity_id, attrs in situation.get(plural, {}).items():
                 if name not in attrs:
                     raise DomainError(
-                        f"{name} is needed to calculate {variable}.",
+                        _("%(name)s is needed to calculate %(variable)s.")
+                        % {"name": name, "variable": variable},
                         field=f"{plural}.{entity_id}.{name}",
                     )
 
@@ -209,7 +219,7 @@ def _parsing_detail(exc: SituationParsingError) -> str:
     node: Any = exc.error
     while isinstance(node, dict) and node:
         node = next(iter(node.values()))
-    return str(node).splitlines()[0][:300] if node else "The situation could not be read."
+    return str(node).splitlines()[0][:300] if node else _("The situation could not be read.")
 
 
 # --- trace -------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from govdoor.core import clock
 from govdoor.core.errors import DomainError
@@ -68,10 +69,12 @@ def sandbox_run(
     from govdoor.cases.selectors import cases_decided
 
     if not 1 <= limit <= MAX_CASES:
-        raise DomainError(f"Choose between 1 and {MAX_CASES} cases.", field="limit")
+        raise DomainError(
+            _("Choose between 1 and %(max)s cases.") % {"max": MAX_CASES}, field="limit"
+        )
     binding = selectors.binding_for_service(service)
     if binding is None or binding.package != release.package:
-        raise DomainError("This service is not decided by that package.", field="service")
+        raise DomainError(_("This service is not decided by that package."), field="service")
     package = engine.package_get(release.package)
     period = engine.month_of(release.effective_from)
     if binding.period == "year":

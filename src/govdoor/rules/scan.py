@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from govdoor.core import clock
 from govdoor.core.errors import DomainError, NotFound
@@ -49,10 +50,13 @@ def consenting_person_ids(
 def scan_start(*, service_code: str) -> Scan:
     binding = selectors.binding_for_code(service_code)
     if binding is None:
-        raise NotFound(f"No rule decides the service {service_code!r}.", field="benefit")
+        raise NotFound(
+            _("No rule decides the service %(service)r.") % {"service": service_code},
+            field="benefit",
+        )
     release = selectors.release_in_force(package=binding.package)
     if release is None:
-        raise DomainError("No release of the rule package is in force.", field="release")
+        raise DomainError(_("No release of the rule package is in force."), field="release")
     return Scan.objects.create(
         service_code=binding.service.code,
         package=binding.package,
@@ -90,7 +94,7 @@ def scan_batch(*, scan: Scan, batch_size: int = BATCH_SIZE) -> bool:
     scan = Scan.objects.select_for_update().get(pk=scan.pk)
     binding = selectors.binding_for_code(scan.service_code)
     if binding is None:
-        raise NotFound("The service is no longer bound to a rule.", field="benefit")
+        raise NotFound(_("The service is no longer bound to a rule."), field="benefit")
     organisation = binding.service.owner
     people = scan_sets.households_read(
         organisation=organisation, after=scan.cursor, limit=batch_size, on=clock.today()

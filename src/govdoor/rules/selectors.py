@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from govdoor.core import clock
 from govdoor.core.errors import NotFound
@@ -42,7 +43,7 @@ def release_get(release_id: Any) -> RulePackageRelease:
     pk = uuid_or_none(release_id)
     release = RulePackageRelease.objects.filter(pk=pk).first() if pk else None
     if release is None:
-        raise NotFound("No such release.")
+        raise NotFound(_("No such release."))
     return release
 
 
@@ -82,7 +83,7 @@ def decision_get(decision_id: Any) -> Decision:
     pk = uuid_or_none(decision_id)
     decision = Decision.objects.filter(pk=pk).first() if pk else None
     if decision is None:
-        raise NotFound("No such decision.")
+        raise NotFound(_("No such decision."))
     return decision
 
 
@@ -95,7 +96,7 @@ def decision_for_organisation(*, organisation: Any, decision_id: Any) -> Decisio
     pk = uuid_or_none(decision_id)
     decision = Decision.objects.filter(pk=pk, organisation=organisation).first() if pk else None
     if decision is None:
-        raise NotFound("No such decision.")
+        raise NotFound(_("No such decision."))
     return decision
 
 
@@ -154,7 +155,7 @@ def bias_report_get(report_id: Any) -> BiasReport:
     pk = uuid_or_none(report_id)
     report = bias_reports_list().filter(pk=pk).first() if pk else None
     if report is None:
-        raise NotFound("No such bias report.")
+        raise NotFound(_("No such bias report."))
     return report
 
 
@@ -166,7 +167,7 @@ def sandbox_run_get(run_id: Any) -> SandboxRun:
     pk = uuid_or_none(run_id)
     run = sandbox_runs_list().filter(pk=pk).first() if pk else None
     if run is None:
-        raise NotFound("No such sandbox run.")
+        raise NotFound(_("No such sandbox run."))
     return run
 
 

@@ -137,7 +137,9 @@ def _value_of(calculation: engine.Calculation, variable: str) -> Any:
         for attrs in entities.values():
             if variable in attrs:
                 return next(iter(attrs[variable].values()))
-    raise DomainError(f"{variable} was not calculated.", field="variable")
+    raise DomainError(
+        _("%(variable)s was not calculated.") % {"variable": variable}, field="variable"
+    )
 
 
 def decision_compute(*, case: Any, binding: ServiceRuleBinding) -> Decision:

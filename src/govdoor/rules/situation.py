@@ -19,6 +19,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from govdoor.core.errors import DomainError
 
 DECLARED = {"declared": True}
@@ -44,7 +46,9 @@ def months_between(start: dt.date, day: dt.date) -> int:
 
 def _answer(answers: dict[str, Any], key: str) -> tuple[Any, dict[str, Any]]:
     if key not in answers:
-        raise DomainError(f"The case has no answer {key!r} that the rule needs.", field=key)
+        raise DomainError(
+            _("The case has no answer %(key)r that the rule needs.") % {"key": key}, field=key
+        )
     raw = answers[key]
     if isinstance(raw, dict) and "value" in raw:
         return raw["value"], dict(raw.get("source") or DECLARED)
@@ -55,7 +59,9 @@ def _number(value: Any, key: str) -> float:
     try:
         return float(value)
     except (TypeError, ValueError):
-        raise DomainError(f"The answer {key!r} is not a number.", field=key) from None
+        raise DomainError(
+            _("The answer %(key)r is not a number.") % {"key": key}, field=key
+        ) from None
 
 
 def _child_ages(value: Any, key: str, day: dt.date) -> list[int]:
@@ -64,7 +70,7 @@ def _child_ages(value: Any, key: str, day: dt.date) -> list[int]:
     if isinstance(value, str):
         value = [value]  # one child's date of birth
     if not isinstance(value, list):
-        raise DomainError(f"The answer {key!r} must list the children.", field=key)
+        raise DomainError(_("The answer %(key)r must list the children.") % {"key": key}, field=key)
     ages = []
     for item in value:
         if isinstance(item, int):
@@ -74,7 +80,7 @@ def _child_ages(value: Any, key: str, day: dt.date) -> list[int]:
             ages.append(age_on(dt.date.fromisoformat(str(item)), day))
         except ValueError:
             raise DomainError(
-                f"The answer {key!r} has a date that is not valid.", field=key
+                _("The answer %(key)r has a date that is not valid.") % {"key": key}, field=key
             ) from None
     return ages
 

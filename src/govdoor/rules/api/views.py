@@ -14,6 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
@@ -86,7 +87,7 @@ class CalculateView(APIView):
     def post(self, request: Request, package: str) -> Response:
         rule_package = engine.package_get(package)
         if not isinstance(request.data, dict):
-            raise DomainError("The body must be a JSON object (a situation).", field="body")
+            raise DomainError(_("The body must be a JSON object (a situation)."), field="body")
         version = _version(rule_package, request.query_params.get("version"))
         period = request.query_params.get("period") or engine.month_of()
         want_trace = request.query_params.get("trace", "true").lower() != "false"

@@ -97,6 +97,19 @@ def test_an_unknown_variable_is_named(db: None) -> None:
     assert fields(response) == ["persons.p.pocket_money"]
 
 
+def test_a_bad_situation_is_explained_in_french_when_asked(db: None) -> None:
+    body = {"persons": {"p": {"age": 3, "pocket_money": None}}}
+    response = APIClient().post(
+        URL + "?period=2026-03", body, format="json", HTTP_ACCEPT_LANGUAGE="fr"
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"] == [
+        {"field": "persons.p.pocket_money", "detail": "Variable inconnue : 'pocket_money'."}
+    ]
+    english = post(APIClient(), body).json()["errors"][0]["detail"]
+    assert english == "Unknown variable 'pocket_money'."
+
+
 def test_a_missing_required_input_is_named(db: None) -> None:
     body = {
         "persons": {"parent": {"age": 34}},
