@@ -311,8 +311,12 @@ def _sequencer_kick() -> None:
 
 
 def _head_locked() -> Head:
-    Head.objects.get_or_create(pk=1)
-    return Head.objects.select_for_update().get(pk=1)
+    """The head row, locked (one query once it exists: the first run creates it)."""
+    head = Head.objects.select_for_update().filter(pk=1).first()
+    if head is None:
+        Head.objects.get_or_create(pk=1)
+        head = Head.objects.select_for_update().get(pk=1)
+    return head
 
 
 def _frontier(size: int) -> list[tuple[int, int, bytes]]:
@@ -332,55 +336,58 @@ def ledger_sequence(*, limit: int = BATCH_SIZE) -> int:
         # bitmap scan, which the planner picks on stale statistics, never does).
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL enable_bitmapscan = off")
-    queued = list(
-        Entry.objects.filter(leaf_index__isnull=True)
-        .order_by("id")
-        .values_list("id", "leaf_hash")[:limit]
-    )
+    queued = _queued(limit)
     if not queued:
         return 0
     size = head.size
     stack = _frontier(size)
     new_nodes: list[tuple[int, int, bytes]] = []
-    integrated: list[tuple[int, int]] = []
-    now = clock.now()
-    node_hash = merkle.node_hash
-    for offset, (entry_id, digest) in enumerate(queued):
+    add, push, pop, node_hash = new_nodes.append, stack.append, stack.pop, merkle.node_hash
+    for offset, (_entry_id, digest) in enumerate(queued):
         index = size + offset
-        integrated.append((entry_id, index))
-        stack.append((0, index, bytes(digest)))
-        new_nodes.append(stack[-1])
-        while len(stack) >= 2 and stack[-1][0] == stack[-2][0]:
-            right, left = stack.pop(), stack.pop()
-            merged = (left[0] + 1, left[1] >> 1, node_hash(left[2], right[2]))
-            stack.append(merged)
-            new_nodes.append(merged)
-    _indexes_assign(integrated, now=now)
+        node = (0, index, bytes(digest))
+        push(node)
+        add(node)
+        # A leaf at `index` completes one subtree per trailing 1 bit of `index`.
+        for _merge in range((~index & (index + 1)).bit_length() - 1):
+            right, left = pop(), pop()
+            node = (left[0] + 1, left[1] >> 1, node_hash(left[2], right[2]))
+            push(node)
+            add(node)
+    _indexes_assign([entry_id for entry_id, _digest in queued], first_index=size, now=clock.now())
     bulk.nodes_insert(new_nodes)
     head.size = size + len(queued)
     head.root = merkle.fold_right([h for _, _, h in stack])
     head.save(update_fields=["size", "root", "updated_at"])
-    checkpoint_sign()
+    checkpoint_sign(head=head)
     logger.info("ledger sequenced", extra={"integrated": len(queued), "size": head.size})
     return len(queued)
 
 
-def _indexes_assign(pairs: list[tuple[int, int]], *, now: Any) -> None:
-    """Give queued entries their indexes: one UPDATE per run of consecutive ids (usually one),
-    as index = id + offset; a row that is no longer queued makes the run fail loudly."""
-    runs: list[list[tuple[int, int]]] = []
-    for entry_id, index in pairs:
-        if runs and entry_id == runs[-1][-1][0] + 1:
-            runs[-1].append((entry_id, index))
-        else:
-            runs.append([(entry_id, index)])
-    for run in runs:
-        (first_id, first_index), (last_id, _) = run[0], run[-1]
+def _queued(limit: int) -> list[tuple[int, bytes]]:
+    """Up to `limit` queued entries (id, leaf hash) in id order."""
+    return list(
+        Entry.objects.filter(leaf_index__isnull=True)
+        .order_by("id")
+        .values_list("id", "leaf_hash")[:limit]
+    )
+
+
+def _indexes_assign(ids: list[int], *, first_index: int, now: Any) -> None:
+    """Give queued entries (ids ascending) the indexes first_index, first_index + 1, ...: one
+    UPDATE per run of consecutive ids (usually one), as index = id + offset; a row that is no
+    longer queued makes the run fail loudly."""
+    start = 0
+    for end in range(1, len(ids) + 1):
+        if end < len(ids) and ids[end] == ids[end - 1] + 1:
+            continue
+        first_id, last_id = ids[start], ids[end - 1]
         updated = Entry.objects.filter(
             id__gte=first_id, id__lte=last_id, leaf_index__isnull=True
-        ).update(leaf_index=F("id") + (first_index - first_id), integrated_at=now)
-        if updated != len(run):
+        ).update(leaf_index=F("id") + (first_index + start - first_id), integrated_at=now)
+        if updated != end - start:
             raise RuntimeError("ledger queue changed under the sequencer's lock")
+        start = end
 
 
 def ledger_sequence_all() -> int:
@@ -392,10 +399,11 @@ def ledger_sequence_all() -> int:
 
 
 @transaction.atomic
-def checkpoint_sign() -> Checkpoint:
+def checkpoint_sign(*, head: Head | None = None) -> Checkpoint:
     """Sign and store a checkpoint for the current tree size (reusing the latest if the tree
-    has not grown and the key name is the same)."""
-    head = Head.objects.filter(pk=1).first()
+    has not grown and the key name is the same). The sequencer passes the head it holds."""
+    if head is None:
+        head = Head.objects.filter(pk=1).first()
     size = head.size if head else 0
     root = bytes(head.root) if head else merkle.EMPTY_ROOT
     name = notes.key_name()
