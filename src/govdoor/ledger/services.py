@@ -364,7 +364,7 @@ def ledger_sequence(*, limit: int = BATCH_SIZE) -> int:
     return len(queued)
 
 
-def _queued(limit: int) -> list[tuple[int, bytes]]:
+def _queued(limit: int) -> list[tuple[int, bytes | memoryview]]:
     """Up to `limit` queued entries (id, leaf hash) in id order."""
     return list(
         Entry.objects.filter(leaf_index__isnull=True)
