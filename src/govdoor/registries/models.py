@@ -14,8 +14,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from govdoor.core.fields import EncryptedTextField
-from govdoor.core.indexes import EqualityIndex
 from govdoor.core.ids import uuid7
+from govdoor.core.indexes import EqualityIndex
 
 
 class Register(models.Model):
