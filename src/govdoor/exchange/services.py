@@ -322,7 +322,10 @@ def _read(*, plan: _Plan, requester: Organisation, person_id: uuid.UUID) -> dict
         for batch in batches:
             records = [r for code in batch for r in found[code]]
             only = union if together else sorted(reads[batch[0]])
-            values = registers.records_read_for(records=records, caller=caller, only=only)
+            # No savepoint: a failure ends data_request_answer's own block, which rolls back.
+            values = registers.records_read_for(
+                records=records, caller=caller, only=only, savepoint=False
+            )
             for record, value in zip(records, values, strict=True):
                 code = record.register.code
                 data[code].append(_minimise(code, value, plan))

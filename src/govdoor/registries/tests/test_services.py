@@ -285,3 +285,24 @@ def test_a_subjects_records_are_read_in_one_query_as_the_orm_would_load_them(reg
         )
         assert row.register in (register, other) and row.register.pk == orm.register_id
     assert selectors.records_of_subject(registers=[], subject_id="person-1") == []
+
+
+def test_a_caller_that_goes_on_after_the_ledger_refused_a_read_keeps_its_transaction(
+    register, keeper
+):
+    from django.db import OperationalError, transaction
+
+    from govdoor.core.errors import Unavailable
+
+    record = services.record_create(register=register, data=vehicle(1), actor=keeper)
+
+    def ledger_down(execute, sql, params, many, context):
+        if "ledger_entry" in sql:
+            raise OperationalError("disk full")
+        return execute(sql, params, many, context)
+
+    with transaction.atomic():
+        with connection.execute_wrapper(ledger_down), pytest.raises(Unavailable):
+            selectors.record_read_for(record=record, caller=keeper)
+        assert Record.objects.filter(pk=record.pk).exists()  # the transaction is usable
+    assert not LedgerRecord.objects.exists()
