@@ -16,8 +16,8 @@ from tqdm import tqdm
 
 from govdoor.identity.models import Address, Business, FamilyLink, Person
 from govdoor.organisations.models import Organisation
-from govdoor.registries.bulk import records_bulk_load
 from govdoor.registries.models import Record, Register
+from govdoor.registries.pipeline import records_bulk_load_batches
 from govdoor.registries.selectors import Caller
 from govdoor.registries.services import register_create
 
@@ -294,10 +294,12 @@ def demo_registers_load(*, progress: bool) -> dict[str, int]:
         have = _existing_keys(register, rows)
         fresh = [r for r in rows if str(r[key]) not in have]
         actor = Caller(organisation=register.organisation, is_agency=True, purpose="demo")
-        for start in range(0, len(fresh), 2000):
-            records_bulk_load(
-                register=register, rows=fresh[start : start + 2000], actor=actor, reason="demo data"
-            )
+        records_bulk_load_batches(
+            register=register,
+            batches=(fresh[start : start + 2000] for start in range(0, len(fresh), 2000)),
+            actor=actor,
+            reason="demo data",
+        )
         created[register.code] = len(fresh)
     return created
 

@@ -363,32 +363,42 @@ def records_bulk_load(
 IMPORT = str(Op.IMPORT.value)
 
 
-def _load_copy(
-    register: Register, rows: Sequence[dict[str, Any]], ids: list[str], prepared: _Prepared
-) -> None:
-    """The record table's COPY streams while rows are prepared; versions and index follow."""
+def record_lines(
+    register: Register,
+    rows: Sequence[dict[str, Any]],
+    ids: list[str],
+    prepared: _Prepared,
+    versions: list[str],
+    indexes: list[str],
+) -> Iterator[str]:
+    """The record table's COPY lines, one per row as it is prepared; the version and blind
+    index lines of each row are appended to `versions` and `indexes` on the way."""
     reg, ts = register.pk.hex, prepared.now.isoformat()
     org, user, reason = (copy_text(v) for v in prepared.meta)
     version_tail = f"\t{ts}\t{org}\t{user}\t{reason}\n"
     record_tail = f"\t{ts}\t{ts}\n"
     indexers = prepared.indexers
+    for rid, row in zip(ids, rows, strict=True):
+        plain, rec_env, ver_env, changed, subject, digests = prepared.row(row)
+        if "\\" in plain:
+            plain = plain.replace("\\", "\\\\")
+        if "\\" in changed:
+            changed = changed.replace("\\", "\\\\")
+        versions.append(f"{rid}\t1\t{IMPORT}\t{plain}\t{ver_env}\t{changed}{version_tail}")
+        for (_name, field, _digest), value in zip(indexers, digests, strict=True):
+            if value is not None:
+                indexes.append(f"{reg}\t{rid}\t{field}\t{value}\n")
+        yield f"{rid}\t{reg}\t1\t{plain}\t{rec_env}\t{copy_text(subject)}{record_tail}"
+
+
+def _load_copy(
+    register: Register, rows: Sequence[dict[str, Any]], ids: list[str], prepared: _Prepared
+) -> None:
+    """The record table's COPY streams while rows are prepared; versions and index follow."""
     versions: list[str] = []
     indexes: list[str] = []
-
-    def record_lines() -> Iterator[str]:
-        for rid, row in zip(ids, rows, strict=True):
-            plain, rec_env, ver_env, changed, subject, digests = prepared.row(row)
-            if "\\" in plain:
-                plain = plain.replace("\\", "\\\\")
-            if "\\" in changed:
-                changed = changed.replace("\\", "\\\\")
-            versions.append(f"{rid}\t1\t{IMPORT}\t{plain}\t{ver_env}\t{changed}{version_tail}")
-            for (_name, field, _digest), value in zip(indexers, digests, strict=True):
-                if value is not None:
-                    indexes.append(f"{reg}\t{rid}\t{field}\t{value}\n")
-            yield f"{rid}\t{reg}\t1\t{plain}\t{rec_env}\t{copy_text(subject)}{record_tail}"
-
-    copy_lines("registries_record", RECORD_COLUMNS, record_lines(), chunk=1000)
+    lines = record_lines(register, rows, ids, prepared, versions, indexes)
+    copy_lines("registries_record", RECORD_COLUMNS, lines, chunk=1000)
     copy_lines("registries_recordversion", VERSION_COLUMNS, versions)
     copy_lines("registries_recordindex", INDEX_COLUMNS, indexes)
 
