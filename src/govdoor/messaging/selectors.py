@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
 
 from govdoor.core.errors import NotFound
 from govdoor.core.ids import uuid_or_none
@@ -37,7 +38,7 @@ def mailbox_entry(person: Person, message_id: object) -> MessageRecipient:
     pk = uuid_or_none(message_id)
     entry = mailbox_for(person).filter(message_id=pk).first() if pk else None
     if entry is None:
-        raise NotFound("No such message.")
+        raise NotFound(_("No such message."))
     return entry
 
 
@@ -86,7 +87,7 @@ def message_of_sender(organisation: Organisation, message_id: object) -> Message
     pk = uuid_or_none(message_id)
     message = messages_sent_by(organisation).filter(pk=pk).first() if pk else None
     if message is None:
-        raise NotFound("No such message.")
+        raise NotFound(_("No such message."))
     return message
 
 
@@ -100,7 +101,7 @@ def notification_of_sender(organisation: Organisation, notification_id: object) 
         else None
     )
     if n is None:
-        raise NotFound("No such notification.")
+        raise NotFound(_("No such notification."))
     return n
 
 
