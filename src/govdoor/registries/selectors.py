@@ -20,6 +20,7 @@ from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from govdoor.core import fastsql
 from govdoor.core.crypto import blind_index
 from govdoor.core.errors import DomainError, NotFound, Refused
 from govdoor.organisations.models import Organisation
@@ -145,59 +146,31 @@ def records_of_subject(*, registers: Sequence[Register], subject_id: Any) -> lis
 
     Why SQL of its own: this is the hot path of every data request, and compiling the ORM
     query (or a raw queryset's column mapping) costs more than the database takes to answer
-    it; the statement and the column converters are prepared once per backend.
+    it; the statement is built once per backend and register count (`core.fastsql`).
     """
     if not registers:
         return []
     by_id = {register.pk: register for register in registers}
-    sql, register_pk, converters = _records_of_subject_plan(connection.vendor, len(by_id))
+    register_pk = Record._meta.get_field("register").target_field  # type: ignore[union-attr]
     params = [register_pk.get_db_prep_value(pk, connection) for pk in by_id]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, str(subject_id)])
-        found = cursor.fetchall()
-    names = _RECORD_ATTNAMES
-    rows = []
-    for values in found:
-        converted = list(values)
-        for index, convert in converters:
-            converted[index] = convert(converted[index])
-        row = Record.from_db(connection.alias, names, converted)
+        cursor.execute(
+            _records_of_subject_sql(connection.vendor, len(by_id)), [*params, str(subject_id)]
+        )
+        rows = fastsql.models_from_rows(Record, cursor.fetchall())
+    for row in rows:
         row.register = by_id[row.register_id]
-        rows.append(row)
     return rows
 
 
-_RECORD_ATTNAMES = [f.attname for f in Record._meta.concrete_fields]
-
-
 @functools.cache
-def _records_of_subject_plan(vendor: str, registers: int) -> tuple[str, Any, list[Any]]:
-    """The statement for `registers` registers, the register key field (to prepare the
-    parameters) and, per column that needs one, the chain of converters the ORM applies."""
+def _records_of_subject_sql(vendor: str, registers: int) -> str:
     qn = connection.ops.quote_name
-    fields = Record._meta.concrete_fields
-    table = Record._meta.db_table
-    converters: list[Any] = []
-    for index, f in enumerate(fields):
-        col = f.get_col(table)
-        chain = connection.ops.get_db_converters(col) + f.get_db_converters(connection)
-        if chain:
-            converters.append((index, _chained(chain, col)))
-    sql = (
-        f"SELECT {', '.join(qn(str(f.column)) for f in fields)} FROM {qn(table)}"
+    return (
+        f"SELECT {fastsql.select_columns(Record)} FROM {qn(Record._meta.db_table)}"
         f" WHERE {qn('register_id')} IN ({', '.join(['%s'] * registers)})"
         f" AND {qn('subject_id')} = %s AND {qn('deleted_at')} IS NULL ORDER BY {qn('id')}"
     )
-    return sql, Record._meta.get_field("register").target_field, converters  # type: ignore[union-attr]
-
-
-def _chained(chain: Sequence[Any], col: Any) -> Any:
-    def convert(value: Any) -> Any:
-        for step in chain:
-            value = step(value, col, connection)
-        return value
-
-    return convert
 
 
 def record_get(*, register: Register, record_id: Any, include_deleted: bool = False) -> Record:
