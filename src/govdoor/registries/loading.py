@@ -351,13 +351,18 @@ def records_bulk_load(
             _load_copy(register, rows, ids, prepared)
         else:
             _load_orm(register, rows, ids, prepared)
+    records_loaded_announce(register, len(rows))
+    return len(rows)
+
+
+def records_loaded_announce(register: Register, count: int) -> None:
+    """The one summary event of a load: ids and counts, never values."""
     events_publish(
         topic="registers.records_loaded",
         payloads=[
-            {"register": register.code, "register_version": register.version, "count": len(rows)}
+            {"register": register.code, "register_version": register.version, "count": count}
         ],
     )
-    return len(rows)
 
 
 IMPORT = str(Op.IMPORT.value)
@@ -398,7 +403,19 @@ def _load_copy(
     versions: list[str] = []
     indexes: list[str] = []
     lines = record_lines(register, rows, ids, prepared, versions, indexes)
-    copy_lines("registries_record", RECORD_COLUMNS, lines, chunk=1000)
+    tables_copy(lines, versions, indexes, record_chunk=1000)
+
+
+def tables_copy(
+    records: Iterable[str],
+    versions: Sequence[str],
+    indexes: Sequence[str],
+    *,
+    record_chunk: int = 5000,
+) -> None:
+    """COPY the three tables' lines, records first: `records` may be the generator that
+    fills `versions` and `indexes` as it goes (`record_lines`)."""
+    copy_lines("registries_record", RECORD_COLUMNS, records, chunk=record_chunk)
     copy_lines("registries_recordversion", VERSION_COLUMNS, versions)
     copy_lines("registries_recordindex", INDEX_COLUMNS, indexes)
 

@@ -21,17 +21,14 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import translation
 
-from govdoor.core.events import events_publish
 from govdoor.registries.loading import (
-    INDEX_COLUMNS,
-    RECORD_COLUMNS,
-    VERSION_COLUMNS,
     _Prepared,
-    copy_lines,
     keys_check,
     record_lines,
     records_bulk_load,
+    records_loaded_announce,
     rows_check,
+    tables_copy,
     uuid7_hex_batch,
 )
 from govdoor.registries.models import Register
@@ -66,19 +63,8 @@ def _ready(
 @transaction.atomic
 def _write(register: Register, ready: _Ready) -> int:
     keys_check(register, ready.rows)
-    copy_lines("registries_record", RECORD_COLUMNS, ready.records)
-    copy_lines("registries_recordversion", VERSION_COLUMNS, ready.versions)
-    copy_lines("registries_recordindex", INDEX_COLUMNS, ready.indexes)
-    events_publish(
-        topic="registers.records_loaded",
-        payloads=[
-            {
-                "register": register.code,
-                "register_version": register.version,
-                "count": len(ready.rows),
-            }
-        ],
-    )
+    tables_copy(ready.records, ready.versions, ready.indexes)
+    records_loaded_announce(register, len(ready.rows))
     return len(ready.rows)
 
 
