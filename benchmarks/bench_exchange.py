@@ -103,10 +103,10 @@ print("\\n".join(ids))
 COUNT = """
 import django
 django.setup()
-from govdoor.ledger.models import Entry
+from govdoor.ledger.selectors import tree_size
 from govdoor.ledger.services import ledger_sequence_all
 ledger_sequence_all()
-print(Entry.objects.filter(leaf_index__isnull=False).count())
+print(tree_size())
 """
 
 

@@ -6,8 +6,8 @@ Measures, in a fresh database created for the run and dropped after it:
   run (the ratio is the ledger's cost);
 - inclusion and consistency proof times on a large log (10,000,000 entries; 1,000,000 with
   quick). The large tree is generated fast: synthetic leaf hashes and every complete subtree
-  computed in Python with hashlib and bulk-COPYed into the node table (the same layout the
-  sequencer writes), then proofs are served by the real selectors, and checked.
+  computed in Python with hashlib, the stored ones bulk-COPYed into the node table (the
+  layout the sequencer writes), then proofs are served by the real selectors, and checked.
 
 The work runs in a child process whose DATABASE_URL points at the fresh database
 (benchmarks/server.py `fresh_database`, admin URL from BENCH_DATABASE_ADMIN_URL), so the
@@ -271,7 +271,8 @@ def _bulk(n: int) -> dict[str, Any]:
 
 
 def _build_large(size: int) -> tuple[bytes, float]:
-    """COPY `size` synthetic leaves and all complete subtrees; returns (root, seconds)."""
+    """COPY `size` synthetic leaves and the complete subtrees the sequencer stores (levels 0
+    and from merkle.STORED_FROM_LEVEL up); returns (root, seconds)."""
     from django.db import connection
 
     from govdoor.ledger import merkle
@@ -281,7 +282,8 @@ def _build_large(size: int) -> tuple[bytes, float]:
     sha = hashlib.sha256
     with connection.cursor() as cursor:
         cursor.execute(
-            "TRUNCATE ledger_node, ledger_record, ledger_entry, ledger_checkpoint, ledger_head"
+            "TRUNCATE ledger_node, ledger_record, ledger_entry, ledger_span, ledger_checkpoint,"
+            " ledger_head"
         )
         cursor.execute("ALTER TABLE ledger_node DROP CONSTRAINT ledger_node_pkey")
     raw = connection.connection
@@ -299,7 +301,8 @@ def _build_large(size: int) -> tuple[bytes, float]:
                 right, left = stack.pop(), stack.pop()
                 node = (left[0] + 1, left[1] >> 1, sha(b"\x01" + left[2] + right[2]).digest())
                 stack.append(node)
-                lines.append(f"{node[0]}\t{node[1]}\t\\\\x{node[2].hex()}\n")
+                if node[0] >= merkle.STORED_FROM_LEVEL:
+                    lines.append(f"{node[0]}\t{node[1]}\t\\\\x{node[2].hex()}\n")
             if len(lines) >= 200_000:
                 copy.write("".join(lines))
                 lines.clear()

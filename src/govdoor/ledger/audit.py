@@ -1,19 +1,25 @@
 """Checking the stored ledger end to end (the `ledger_verify` command).
 
-Why level by level, streaming: a log of ten million entries has twenty million nodes. Each
-level is recomputed from the stored level below, reading both in position order, so memory
-stays constant; with every level matching, the stored tree *is* the tree of the leaf hashes,
+Why level by level, streaming: a log of ten million entries has eleven million stored nodes.
+Each stored level is recomputed from the stored level below (the first, level 4, from the
+leaves), reading both in position order, so memory stays constant; the spans are checked to
+map every leaf to exactly one entry; with every level matching, the stored tree *is* the
+tree of the leaf hashes,
 and each checkpoint's signature, root and consistency with its predecessor is then checked
 against it.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
+from django.db import connection
+from django.db.models import Q
+
 from govdoor.ledger import merkle, notes, selectors
-from govdoor.ledger.models import Checkpoint, Entry, Head, Node
+from govdoor.ledger.models import Checkpoint, Entry, Head, Node, Span
 
 CHUNK = 20_000
 
@@ -45,14 +51,35 @@ def _leaves(audit: Audit) -> int:
     return count
 
 
+def _level_from_leaves(level: int) -> Iterator[bytes]:
+    """The nodes of an unstored level, hashed from the stored leaves, in position order."""
+    leaves = (digest for _, digest in _level(0))
+    width = 1 << level
+    while len(chunk := list(itertools.islice(leaves, width))) == width:
+        yield merkle.subtree_hash(chunk)
+
+
+def _level_from_below(level: int) -> Iterator[bytes]:
+    below = (digest for _, digest in _level(level - 1))
+    while len(pair := list(itertools.islice(below, 2))) == 2:
+        yield merkle.node_hash(pair[0], pair[1])
+
+
 def _levels(audit: Audit, size: int) -> None:
-    level = 1
+    """Every stored level from STORED_FROM_LEVEL up against the level below (the first one
+    against its leaves); legacy rows of the unstored levels are never read, so not checked."""
+    level = merkle.STORED_FROM_LEVEL
     while size >> level or Node.objects.filter(level=level).exists():
-        below, here = _level(level - 1), _level(level)
+        expected = (
+            _level_from_leaves(level)
+            if level == merkle.STORED_FROM_LEVEL
+            else _level_from_below(level)
+        )
+        here = _level(level)
         for j in range(size >> level):
-            (_, left), (_, right) = next(below), next(below)
+            want = next(expected, None)
             stored = next(here, None)
-            if stored is None or stored[0] != j or stored[1] != merkle.node_hash(left, right):
+            if stored is None or stored != (j, want):
                 audit.fail(f"node (level {level}, position {j}) does not match its children")
                 return
         extra = next(here, None)
@@ -61,21 +88,85 @@ def _levels(audit: Audit, size: int) -> None:
         level += 1
 
 
-def _entries(audit: Audit) -> None:
-    """Integrated entries match their leaves; surviving records still hash to their leaf."""
-    rows = (
-        Entry.objects.filter(leaf_index__isnull=False)
-        .order_by("leaf_index")
-        .values_list("leaf_index", "leaf_hash", "record__body")
-    )
+def _entries_sql() -> str:
+    """The entries (with their records) of leaves lo … hi, by leaf index: the spans that start
+    from the one holding lo, and in each only the ids inside the window, so a span of a
+    million entries is read one window at a time."""
+    most, least = ("GREATEST", "LEAST") if connection.vendor == "postgresql" else ("MAX", "MIN")
+    return f"""
+SELECT "s"."leaf_start" + "e"."id" - "s"."entry_start", "e"."leaf_hash", "r"."body"
+FROM "ledger_span" "s"
+JOIN "ledger_entry" "e"
+  ON "e"."id" >= "s"."entry_start" + {most}(0, %(lo)s - "s"."leaf_start")
+ AND "e"."id" < "s"."entry_start" + {least}("s"."length", %(hi)s + 1 - "s"."leaf_start")
+LEFT JOIN "ledger_record" "r" ON "r"."entry_id" = "e"."id"
+WHERE "s"."leaf_start" >= %(first)s AND "s"."leaf_start" <= %(hi)s
+ORDER BY "s"."leaf_start", "e"."id"
+"""
+
+
+def _spans(audit: Audit, size: int) -> list[int] | None:
+    """The spans tile the leaves 0 … size - 1 and no entry lies in two of them (else None);
+    for each window of CHUNK leaves, the start of the span holding its first leaf."""
+    firsts: list[int] = []
+    leaf = 0
+    for start, length in (
+        Span.objects.order_by("leaf_start").values_list("leaf_start", "length").iterator(CHUNK)
+    ):
+        if start != leaf or length < 1:
+            audit.fail(f"the spans do not cover leaf {leaf} exactly once")
+            return None
+        leaf = start + length
+        while len(firsts) * CHUNK < leaf:
+            firsts.append(start)
+    if leaf != size:
+        audit.fail(f"the spans cover {leaf} leaves, the tree holds {size}")
+        return None
+    previous_end = None
+    rows = Span.objects.order_by("entry_start").values_list("entry_start", "length")
+    for entry_start, length in rows.iterator(CHUNK):
+        if previous_end is not None and entry_start < previous_end:
+            audit.fail(f"entry {entry_start} is in two spans")
+            return None
+        previous_end = entry_start + length
+    return firsts
+
+
+def _entries(audit: Audit, size: int) -> None:
+    """Integrated entries match their leaves; surviving records still hash to their leaf;
+    every entry up to the cursor is integrated."""
+    firsts = _spans(audit, size)
+    if firsts is None:
+        return
     leaves = _level(0)
-    for index, digest, body in rows.iterator(chunk_size=CHUNK):
-        leaf = next(leaves, None)
-        if leaf is None or leaf != (index, bytes(digest)):
-            audit.fail(f"entry {index} does not match the leaf at its index")
-            return
-        if body is not None and merkle.leaf_hash(body.encode()) != bytes(digest):
-            audit.fail(f"the record of entry {index} does not hash to its leaf")
+    expected = 0
+    sql = _entries_sql()
+    for window, first in enumerate(firsts):
+        lo = window * CHUNK
+        with connection.cursor() as cursor:
+            cursor.execute(sql, {"lo": lo, "hi": lo + CHUNK - 1, "first": first})
+            rows = cursor.fetchall()
+        for index, digest, body in rows:
+            if index != expected:
+                audit.fail(f"the entry of leaf {expected} is missing")
+                return
+            leaf = next(leaves, None)
+            if leaf is None or leaf != (index, bytes(digest)):
+                audit.fail(f"entry {index} does not match the leaf at its index")
+                return
+            if body is not None and merkle.leaf_hash(body.encode()) != bytes(digest):
+                audit.fail(f"the record of entry {index} does not hash to its leaf")
+            expected += 1
+    if expected < size:
+        audit.fail(f"the entry of leaf {expected} is missing")
+        return
+    head = Head.objects.filter(pk=1).first()
+    cursor_xid, cursor_id = (head.cursor_xid, head.cursor_id) if head else (0, 0)
+    behind = Entry.objects.filter(
+        Q(xid__lt=cursor_xid) | Q(xid=cursor_xid, id__lte=cursor_id)
+    ).count()
+    if behind != size:
+        audit.fail(f"{behind} entries lie up to the sequencer's cursor, the tree holds {size}")
 
 
 def _checkpoints(audit: Audit, vkeys: Sequence[str]) -> None:
@@ -131,7 +222,7 @@ def ledger_audit(*, vkeys: Sequence[str], extra_checkpoint: str | None = None) -
     size = _leaves(audit)
     audit.size = size
     _levels(audit, size)
-    _entries(audit)
+    _entries(audit, size)
     head = Head.objects.filter(pk=1).first()
     if head is not None and (
         head.size != size or bytes(head.root) != selectors.tree_root(size=size)

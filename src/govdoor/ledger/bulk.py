@@ -4,8 +4,10 @@ Why three ways: one data request appends a handful of entries and wants one stat
 PostgreSQL a data-modifying CTE inserts the entries and their records together); a
 population scan appends a million and wants COPY (ids reserved from the entry sequence in one
 query, then two COPY streams); SQLite, the embedded demo, has neither and uses two bulk
-INSERTs with RETURNING. All run in the caller's transaction; a failure raises DatabaseError
-and the caller's transaction rolls back.
+INSERTs with RETURNING. Every entry carries its transaction's id (`xid`), which the
+sequencer's queue cursor needs (see services.ledger_sequence). The sequencer's own writes, the
+nodes and spans, go through the same COPY helper. All run in the caller's transaction; a
+failure raises DatabaseError and the caller's transaction rolls back.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import Any
 
 from django.db import connection
 
-from govdoor.ledger.models import Entry, Node, Record
+from govdoor.ledger.models import Entry, Node, Record, Span
 
 # (leaf hash, subject ref, canonical record text)
 Row = tuple[bytes, str, str]
@@ -35,8 +37,9 @@ def _cte_sql(rows: int) -> str:
         'WITH "v"("h", "s", "b", "n") AS (VALUES '
         + ", ".join(["(%s::bytea, %s, %s, %s)"] * rows)
         + '), "e" AS ('
-        ' INSERT INTO "ledger_entry" ("leaf_hash", "queued_at")'
-        ' SELECT "v"."h", %s FROM "v" ORDER BY "v"."n" RETURNING "id", "leaf_hash"),'
+        ' INSERT INTO "ledger_entry" ("leaf_hash", "queued_at", "xid")'
+        ' SELECT "v"."h", %s, pg_current_xact_id()::text::bigint FROM "v" ORDER BY "v"."n"'
+        ' RETURNING "id", "leaf_hash"),'
         ' "w" AS ('
         ' INSERT INTO "ledger_record" ("entry_id", "subject_ref", "body")'
         ' SELECT "e"."id", "v"."s", "v"."b" FROM "e" JOIN "v" ON "v"."h" = "e"."leaf_hash"'
@@ -89,12 +92,15 @@ def _insert_copy(rows: Sequence[Row], queued_at: dt.datetime) -> list[int]:
     # The raw psycopg cursor (COPY) bypasses Django's cursor: wrap its errors as Django's.
     with connection.wrap_database_errors, raw.cursor() as cursor:
         ids = _ids_reserve(cursor, len(rows))
-        with cursor.copy('COPY "ledger_entry" ("id", "leaf_hash", "queued_at") FROM STDIN') as cp:
+        cursor.execute("SELECT pg_current_xact_id()::text::bigint")
+        xid = int(cursor.fetchone()[0])
+        copy_entry = 'COPY "ledger_entry" ("id", "leaf_hash", "queued_at", "xid") FROM STDIN'
+        with cursor.copy(copy_entry) as cp:
             for start in range(0, len(rows), _COPY_CHUNK):
                 cp.write(
                     "".join(
                         [
-                            f"{ids[n]}\t\\\\x{rows[n][0].hex()}\t{at}\n"
+                            f"{ids[n]}\t\\\\x{rows[n][0].hex()}\t{at}\t{xid}\n"
                             for n in range(start, min(start + _COPY_CHUNK, len(rows)))
                         ]
                     )
@@ -150,19 +156,33 @@ def nodes_insert(nodes: Sequence[tuple[int, int, bytes]]) -> None:
             [Node(level=level, position=pos, hash=h) for level, pos, h in nodes], batch_size=2000
         )
         return
+    _copy('COPY "ledger_node" ("level", "position", "hash") FROM STDIN', nodes, _node_line)
+
+
+def spans_insert(spans: Sequence[tuple[int, int, int]]) -> None:
+    """Store new spans (leaf start, entry start, length): one INSERT for a few, else COPY."""
+    if not spans:
+        return
+    if connection.vendor != "postgresql" or len(spans) < COPY_FROM:
+        Span.objects.bulk_create(
+            [Span(leaf_start=leaf, entry_start=entry, length=n) for leaf, entry, n in spans],
+            batch_size=2000,
+        )
+        return
+    _copy('COPY "ledger_span" ("leaf_start", "entry_start", "length") FROM STDIN', spans, _ints)
+
+
+def _node_line(node: tuple[int, int, bytes]) -> str:
+    return f"{node[0]}\t{node[1]}\t\\\\x{node[2].hex()}\n"
+
+
+def _ints(row: tuple[int, ...]) -> str:
+    return "\t".join(map(str, row)) + "\n"
+
+
+def _copy(sql: str, rows: Sequence[Any], line: Any) -> None:
     connection.ensure_connection()
     raw: Any = connection.connection
-    with (
-        connection.wrap_database_errors,
-        raw.cursor() as cursor,
-        cursor.copy('COPY "ledger_node" ("level", "position", "hash") FROM STDIN') as cp,
-    ):
-        for start in range(0, len(nodes), _COPY_CHUNK):
-            cp.write(
-                "".join(
-                    [
-                        f"{level}\t{pos}\t\\\\x{h.hex()}\n"
-                        for level, pos, h in nodes[start : start + _COPY_CHUNK]
-                    ]
-                )
-            )
+    with connection.wrap_database_errors, raw.cursor() as cursor, cursor.copy(sql) as cp:
+        for start in range(0, len(rows), _COPY_CHUNK):
+            cp.write("".join([line(row) for row in rows[start : start + _COPY_CHUNK]]))

@@ -2,8 +2,10 @@
 
 Why this split: a person's record (with its salt) must be erasable, but the tree must never
 change. So the record lives in `Record`, which erasure deletes from; the leaf hash lives in
-`Entry` and, once integrated, in `Node` (level 0). `Node` also keeps every complete subtree
-as it completes, so any proof is O(log n) reads of stored nodes, never a rebuild. The
+`Entry` and, once integrated, in `Node` (level 0); `Span` maps leaf indexes to entries.
+`Node` also keeps the complete subtrees of levels 4 and up as they complete (levels 1 to 3
+are hashed from at most 16 stored leaves when read), so any proof is one query of O(log n)
+rows, never a rebuild. The
 database itself refuses UPDATE and DELETE on the tree tables (pgtrigger on PostgreSQL,
 triggers created by migration 0002 on SQLite).
 """
@@ -17,11 +19,17 @@ from govdoor.ledger.merkle import EMPTY_ROOT
 
 
 class Head(models.Model):
-    """The single row the sequencer locks: how much of the queue is in the tree."""
+    """The single row the sequencer locks: how much of the queue is in the tree.
+
+    The cursor is the queue position (transaction id, entry id) of the last integrated
+    entry: the queue is every entry after it, so sequencing never rewrites an entry row.
+    """
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     size = models.BigIntegerField(default=0)
     root = models.BinaryField(max_length=32, default=EMPTY_ROOT)
+    cursor_xid = models.BigIntegerField(default=0)
+    cursor_id = models.BigIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
@@ -29,47 +37,55 @@ class Head(models.Model):
 
 
 class Entry(models.Model):
-    """One appended entry: queued with its leaf hash, then given its index by the sequencer."""
+    """One appended entry, written once and never changed: its leaf hash and its queue key.
+
+    Why `xid`: entry ids come from a sequence, so a transaction can commit entries with
+    lower ids after a later one has been integrated. On PostgreSQL each entry keeps the id
+    of the transaction that wrote it (`pg_current_xact_id()`); the sequencer takes entries
+    in (xid, id) order only from transactions older than every one still running, so no
+    entry can ever appear behind its cursor. SQLite serialises writers and commits ids in
+    order, so there xid is always 0 and the order is the id's.
+    """
 
     id = models.BigAutoField(primary_key=True)
     leaf_hash = models.BinaryField(max_length=32)
-    # Unique where set (constraint below): queued entries, which have none yet, stay out of
-    # that index, so an append writes one index entry fewer.
-    leaf_index = models.BigIntegerField(null=True, blank=True)
+    xid = models.BigIntegerField(default=0)
     queued_at = models.DateTimeField()
-    integrated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name_plural = "entries"
-        constraints = [
-            models.UniqueConstraint(
-                fields=["leaf_index"],
-                condition=models.Q(leaf_index__isnull=False),
-                name="ledger_entry_one_per_index",
-            ),
-        ]
-        indexes = [
-            models.Index(
-                fields=["id"],
-                condition=models.Q(leaf_index__isnull=True),
-                name="ledger_entry_queued",
-            ),
-        ]
+        indexes = [models.Index(fields=["xid", "id"], name="ledger_entry_queue")]
         triggers = [
             pgtrigger.Protect(name="ledger_entry_no_delete", operation=pgtrigger.Delete),
+            pgtrigger.Protect(name="ledger_entry_no_update", operation=pgtrigger.Update),
+        ]
+
+    def __str__(self) -> str:
+        return f"ledger entry #{self.id}"
+
+
+class Span(models.Model):
+    """A run of integrated entries: leaves leaf_start … leaf_start + length - 1 are the
+    entries entry_start … entry_start + length - 1, in that order.
+
+    Why spans rather than an index on every entry: the sequencer would have to rewrite each
+    entry row (the costliest part of sequencing). One transaction's entries have consecutive
+    ids, so a data request adds one span and a population scan a handful.
+    """
+
+    leaf_start = models.BigIntegerField(primary_key=True)
+    entry_start = models.BigIntegerField(unique=True)
+    length = models.BigIntegerField()
+
+    class Meta:
+        triggers = [
             pgtrigger.Protect(
-                name="ledger_entry_integrated_once",
-                operation=pgtrigger.Update,
-                condition=(
-                    pgtrigger.Q(old__leaf_index__isnull=False)
-                    | pgtrigger.Q(old__leaf_hash__df=pgtrigger.F("new__leaf_hash"))
-                    | pgtrigger.Q(old__id__df=pgtrigger.F("new__id"))
-                ),
+                name="ledger_span_append_only", operation=pgtrigger.Update | pgtrigger.Delete
             ),
         ]
 
     def __str__(self) -> str:
-        return f"ledger entry {self.leaf_index if self.leaf_index is not None else 'queued'}"
+        return f"ledger leaves {self.leaf_start}+{self.length} = entries from {self.entry_start}"
 
 
 class Record(models.Model):
@@ -99,7 +115,9 @@ class Record(models.Model):
 
 
 class Node(models.Model):
-    """A complete subtree: level 0 is a leaf hash, level L covers 2**L leaves."""
+    """A complete subtree: level 0 is a leaf hash, level L covers 2**L leaves. Levels 1 to 3
+    are not stored (see `selectors.nodes_and_size`); logs written before that keep theirs,
+    which nothing reads."""
 
     pk = models.CompositePrimaryKey("level", "position")
     level = models.PositiveSmallIntegerField()

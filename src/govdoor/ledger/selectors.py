@@ -19,7 +19,7 @@ from govdoor.core.errors import DomainError, NotFound
 from govdoor.identity.selectors import mandates_held
 from govdoor.ledger import merkle
 from govdoor.ledger.merkle import NodeKey
-from govdoor.ledger.models import Checkpoint, Entry, Head, Node, Record
+from govdoor.ledger.models import Checkpoint, Entry, Head, Node, Record, Span
 from govdoor.organisations.selectors import organisations_list, roles_of
 
 
@@ -29,14 +29,29 @@ def tree_size() -> int:
     return int(head or 0)
 
 
+def _stored_keys(wanted: Iterable[NodeKey]) -> set[NodeKey]:
+    """The stored rows that give these nodes: themselves, or for a level that is not stored
+    (1 to STORED_FROM_LEVEL - 1) the leaves under it."""
+    stored: set[NodeKey] = set()
+    for level, position in wanted:
+        if 0 < level < merkle.STORED_FROM_LEVEL:
+            first = position << level
+            stored.update((0, leaf) for leaf in range(first, first + (1 << level)))
+        else:
+            stored.add((level, position))
+    return stored
+
+
 def nodes_and_size(keys: Iterable[NodeKey]) -> tuple[dict[NodeKey, bytes], int]:
-    """Stored complete subtrees by (level, position), and the current tree size, in one
-    round trip (a proof is dominated by round trips, not by the O(log n) rows it reads)."""
-    wanted = sorted(set(keys))
+    """Complete subtrees by (level, position), and the current tree size, in one round trip
+    (a proof is dominated by round trips, not by the O(log n) rows it reads). A node of an
+    unstored level is hashed from its leaves; it is missing if one of them is."""
+    wanted = set(keys)
+    stored = sorted(_stored_keys(wanted))
     node_table, head_table = Node._meta.db_table, Head._meta.db_table
     head_sql = f'SELECT -1, "size", NULL FROM "{head_table}" WHERE "id" = 1'
-    if wanted:
-        values = ", ".join(["(%s, %s)"] * len(wanted))
+    if stored:
+        values = ", ".join(["(%s, %s)"] * len(stored))
         sql = (
             f'SELECT "level", "position", "hash" FROM "{node_table}" '
             f'WHERE ("level", "position") IN (VALUES {values}) UNION ALL {head_sql}'
@@ -44,7 +59,7 @@ def nodes_and_size(keys: Iterable[NodeKey]) -> tuple[dict[NodeKey, bytes], int]:
     else:
         sql = head_sql
     with connection.cursor() as cursor:
-        cursor.execute(sql, [number for key in wanted for number in key])
+        cursor.execute(sql, [number for key in stored for number in key])
         rows = cursor.fetchall()
     size = 0
     found: dict[NodeKey, bytes] = {}
@@ -53,6 +68,12 @@ def nodes_and_size(keys: Iterable[NodeKey]) -> tuple[dict[NodeKey, bytes], int]:
             size = int(position)
         else:
             found[(int(level), int(position))] = bytes(digest)
+    for level, position in wanted:
+        if 0 < level < merkle.STORED_FROM_LEVEL:
+            first = position << level
+            leaves = [found.get((0, leaf)) for leaf in range(first, first + (1 << level))]
+            if all(leaves):
+                found[(level, position)] = merkle.subtree_hash(leaves)  # type: ignore[arg-type]
     return found, size
 
 
@@ -122,10 +143,49 @@ class EntryView:
     subject_ref: str | None
 
 
+def entry_id_at(index: int) -> int | None:
+    """The id of the entry at leaf `index` (None past the tree): its span's entry start plus
+    the offset into the span."""
+    span = (
+        Span.objects.filter(leaf_start__lte=index)
+        .order_by("-leaf_start")
+        .values_list("leaf_start", "entry_start", "length")
+        .first()
+    )
+    if span is None or index >= span[0] + span[2]:
+        return None
+    return int(span[1] + index - span[0])
+
+
+def entry_indexes(entry_ids: Iterable[int]) -> dict[int, int]:
+    """Leaf index of each integrated entry among these ids (queued ones are left out): one
+    query, one index probe of the spans per id."""
+    ids = sorted({int(i) for i in entry_ids})
+    if not ids:
+        return {}
+    span = Span._meta.db_table
+    values = ", ".join(["(CAST(%s AS BIGINT))"] * len(ids))
+    sql = (
+        f'WITH "ids"("id") AS (VALUES {values}) SELECT "ids"."id", ('
+        f'SELECT CASE WHEN "s"."entry_start" + "s"."length" > "ids"."id"'
+        f' THEN "s"."leaf_start" + "ids"."id" - "s"."entry_start" END'
+        f' FROM "{span}" "s" WHERE "s"."entry_start" <= "ids"."id"'
+        f' ORDER BY "s"."entry_start" DESC LIMIT 1) FROM "ids"'
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, ids)
+        return {int(i): int(index) for i, index in cursor.fetchall() if index is not None}
+
+
 def entry_get(*, index: Any) -> EntryView:
     """An integrated entry and its record (None once erased); NotFound past the tree."""
     i = _bounded(index, field="index", low=0, high=MAX_SIZE)
-    entry = Entry.objects.filter(leaf_index=i).select_related("record").first()
+    entry_id = entry_id_at(i)
+    entry = (
+        Entry.objects.filter(pk=entry_id).select_related("record").first()
+        if entry_id is not None
+        else None
+    )
     if entry is None:
         raise NotFound(_("No ledger entry with this index."))
     record = entry.record if _has_record(entry) else None
@@ -174,11 +234,7 @@ def data_use_subjects(person: Any) -> dict[str, str | None]:
 
 def data_uses_queryset(subject_ids: Iterable[str]) -> QuerySet[Record]:
     """Records about these subjects, newest first (queued entries included)."""
-    return (
-        Record.objects.filter(subject_ref__in=list(subject_ids))
-        .select_related("entry")
-        .order_by("-entry_id")
-    )
+    return Record.objects.filter(subject_ref__in=list(subject_ids)).order_by("-entry_id")
 
 
 def data_uses_rows(
@@ -186,6 +242,7 @@ def data_uses_rows(
 ) -> list[dict[str, Any]]:
     """The rows of the API and the portal page: one query for organisation names."""
     parsed = [(r, json.loads(r.body)) for r in records]
+    indexes = entry_indexes(r.entry_id for r in records)
     codes = {body["actor"]["org"] for _, body in parsed}
     names = (
         dict(
@@ -204,7 +261,7 @@ def data_uses_rows(
             about = {"id": record.subject_ref, "name": subjects[record.subject_ref]}
         rows.append(
             {
-                "index": record.entry.leaf_index,
+                "index": indexes.get(record.entry_id),
                 "at": body["at"],
                 "org": body["actor"]["org"],
                 "org_name": names.get(body["actor"]["org"], body["actor"]["org"]),

@@ -25,14 +25,13 @@ from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
-from django.db.models import F
 from django.utils.translation import gettext as _
 
 from govdoor.core import clock
 from govdoor.core.errors import Unavailable
 from govdoor.ledger import bulk, leaf, merkle, notes
 from govdoor.ledger.leaf import ACTIONS
-from govdoor.ledger.models import Checkpoint, Entry, Head, Record
+from govdoor.ledger.models import Checkpoint, Head, Record
 from govdoor.ledger.selectors import nodes_get
 
 logger = logging.getLogger(__name__)
@@ -328,22 +327,22 @@ def _frontier(size: int) -> list[tuple[int, int, bytes]]:
 
 @transaction.atomic
 def ledger_sequence(*, limit: int = BATCH_SIZE) -> int:
-    """Integrate up to `limit` queued entries; returns how many were integrated."""
+    """Integrate up to `limit` queued entries; returns how many were integrated.
+
+    Nothing about an entry is rewritten: the entries past the head's cursor are read in
+    queue order, their leaves and the complete subtrees they finish are stored, one span
+    per run of consecutive entry ids maps the new leaves to them, and the cursor moves on.
+    """
     head = _head_locked()
-    if connection.vendor == "postgresql":
-        # Walk the queue's partial index in id order: an index scan marks the entries of
-        # integrated rows dead as it passes them, so the next run skips them cheaply (a
-        # bitmap scan, which the planner picks on stale statistics, never does).
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL enable_bitmapscan = off")
-    queued = _queued(limit)
+    queued = _queued(head, limit)
     if not queued:
         return 0
     size = head.size
     stack = _frontier(size)
     new_nodes: list[tuple[int, int, bytes]] = []
     add, push, pop, node_hash = new_nodes.append, stack.append, stack.pop, merkle.node_hash
-    for offset, (_entry_id, digest) in enumerate(queued):
+    stored_from = merkle.STORED_FROM_LEVEL
+    for offset, (_entry_id, _xid, digest) in enumerate(queued):
         index = size + offset
         node = (0, index, bytes(digest))
         push(node)
@@ -353,41 +352,61 @@ def ledger_sequence(*, limit: int = BATCH_SIZE) -> int:
             right, left = pop(), pop()
             node = (left[0] + 1, left[1] >> 1, node_hash(left[2], right[2]))
             push(node)
-            add(node)
-    _indexes_assign([entry_id for entry_id, _digest in queued], first_index=size, now=clock.now())
+            if node[0] >= stored_from:
+                add(node)
     bulk.nodes_insert(new_nodes)
+    bulk.spans_insert(_spans([entry_id for entry_id, _xid, _digest in queued], first_leaf=size))
     head.size = size + len(queued)
     head.root = merkle.fold_right([h for _, _, h in stack])
-    head.save(update_fields=["size", "root", "updated_at"])
+    head.cursor_id, head.cursor_xid = int(queued[-1][0]), int(queued[-1][1])
+    head.save(update_fields=["size", "root", "cursor_xid", "cursor_id", "updated_at"])
     checkpoint_sign(head=head)
     logger.info("ledger sequenced", extra={"integrated": len(queued), "size": head.size})
     return len(queued)
 
 
-def _queued(limit: int) -> list[tuple[int, bytes | memoryview]]:
-    """Up to `limit` queued entries (id, leaf hash) in id order."""
-    return list(
-        Entry.objects.filter(leaf_index__isnull=True)
-        .order_by("id")
-        .values_list("id", "leaf_hash")[:limit]
-    )
+# Entries after the cursor, in queue order, from transactions that can no longer add any
+# before them: older than the oldest one still running (the snapshot's xmin), or the
+# sequencer's own transaction when no older one runs (a caller that appends and sequences
+# in one transaction, as tests and management commands do).
+_QUEUED_PG = """
+SELECT "id", "xid", "leaf_hash" FROM "ledger_entry"
+WHERE ("xid", "id") > (%s, %s)
+  AND ("xid" < (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint)
+       OR ("xid" = (SELECT pg_current_xact_id()::text::bigint)
+           AND (SELECT pg_current_xact_id()::text::bigint)
+               = (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint)))
+ORDER BY "xid", "id" LIMIT %s
+"""
+_QUEUED_SQLITE = """
+SELECT "id", "xid", "leaf_hash" FROM "ledger_entry"
+WHERE "xid" > %s OR ("xid" = %s AND "id" > %s)
+ORDER BY "xid", "id" LIMIT %s
+"""
 
 
-def _indexes_assign(ids: list[int], *, first_index: int, now: Any) -> None:
-    """Give queued entries (ids ascending) the indexes first_index, first_index + 1, ...: one
-    UPDATE per run of consecutive ids (usually one), as index = id + offset; a row that is no
-    longer queued makes the run fail loudly."""
+def _queued(head: Head, limit: int) -> list[tuple[int, int, bytes | memoryview]]:
+    """Up to `limit` queued entries (id, xid, leaf hash) in queue order."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(_QUEUED_PG, [head.cursor_xid, head.cursor_id, limit])
+        else:
+            cursor.execute(
+                _QUEUED_SQLITE, [head.cursor_xid, head.cursor_xid, head.cursor_id, limit]
+            )
+        return cursor.fetchall()
+
+
+def _spans(ids: list[int], *, first_leaf: int) -> list[tuple[int, int, int]]:
+    """(leaf start, entry start, length) of each run of consecutive ids, in leaf order."""
+    spans: list[tuple[int, int, int]] = []
     start = 0
     for end in range(1, len(ids) + 1):
         if end < len(ids) and ids[end] == ids[end - 1] + 1:
             continue
-        first_id, last_id = ids[start], ids[end - 1]
-        updated = Entry.objects.filter(
-            id__gte=first_id, id__lte=last_id, leaf_index__isnull=True
-        ).update(leaf_index=F("id") + (first_index + start - first_id), integrated_at=now)
-        if updated != end - start:
-            raise RuntimeError("ledger queue changed under the sequencer's lock")
+        spans.append((first_leaf + start, ids[start], end - start))
         start = end
+    return spans
 
 
 def ledger_sequence_all() -> int:

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.conf import settings
 
-PROTECTED = ("ledger_node", "ledger_checkpoint", "ledger_entry")
+PROTECTED = ("ledger_node", "ledger_checkpoint", "ledger_entry", "ledger_span")
 _FLUSH_SQL = frozenset(f'DELETE FROM "{table}";' for table in PROTECTED)
 _state = threading.local()
 

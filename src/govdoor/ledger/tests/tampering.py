@@ -11,15 +11,17 @@ from django.db import connection
 SQLITE_TRIGGERS = {
     "ledger_node": ["ledger_node_no_update", "ledger_node_no_delete"],
     "ledger_checkpoint": ["ledger_checkpoint_no_update", "ledger_checkpoint_no_delete"],
-    "ledger_entry": ["ledger_entry_no_delete", "ledger_entry_integrated_once"],
+    "ledger_entry": ["ledger_entry_no_delete", "ledger_entry_no_update"],
+    "ledger_span": ["ledger_span_no_update", "ledger_span_no_delete"],
 }
 PG_TRIGGERS = {
     "ledger_node": ["ledger.Node:ledger_node_append_only"],
     "ledger_checkpoint": ["ledger.Checkpoint:ledger_checkpoint_append_only"],
     "ledger_entry": [
         "ledger.Entry:ledger_entry_no_delete",
-        "ledger.Entry:ledger_entry_integrated_once",
+        "ledger.Entry:ledger_entry_no_update",
     ],
+    "ledger_span": ["ledger.Span:ledger_span_append_only"],
 }
 
 

@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from govdoor.core import clock
-from govdoor.ledger import services
+from govdoor.ledger import selectors, services
 from govdoor.ledger.tests import verifier
 from govdoor.ledger.tests.factories import (
     MandateFactory,
@@ -66,7 +66,7 @@ def test_an_inclusion_proof_over_http_verifies(client, log):
         client.get("/api/v1/ledger/checkpoint").content.decode(),
         client.get("/api/v1/ledger/key").content.decode(),
     )
-    entry_leaf = services.Entry.objects.get(leaf_index=3).leaf_hash
+    entry_leaf = selectors.entry_get(index=3).leaf_hash
     assert verifier.root_from_inclusion(3, 7, bytes(entry_leaf), b64list(body["hashes"])) == root
 
 

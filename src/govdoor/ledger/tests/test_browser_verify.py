@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import connection, transaction
 
 from govdoor.identity.decorators import SESSION_LOA
-from govdoor.ledger import services
+from govdoor.ledger import selectors, services
 from govdoor.ledger.models import Record
 from govdoor.ledger.tests.factories import OrganisationFactory, PersonFactory, UserFactory
 
@@ -52,7 +52,7 @@ def _click_all(page) -> list[str]:
 
 def _forge_record(index: int) -> None:
     try:
-        record = Record.objects.get(entry__leaf_index=index)
+        record = Record.objects.get(entry_id=selectors.entry_id_at(index))
         forged = record.body.replace('"read"', '"erase"')
         Record.objects.filter(pk=record.pk).update(body=forged)
     finally:

@@ -49,14 +49,17 @@ def test_concurrent_appends_and_sequencing_get_unique_contiguous_indexes():
     assert errors == []
     services.ledger_sequence_all()
     total = THREADS * PER_THREAD
-    indexes = sorted(Entry.objects.values_list("leaf_index", flat=True))
-    assert indexes == list(range(total))
+    index_of = selectors.entry_indexes(Entry.objects.values_list("id", flat=True))
+    assert sorted(index_of.values()) == list(range(total))
     leaves = [
         bytes(h)
         for h in Node.objects.filter(level=0).order_by("position").values_list("hash", flat=True)
     ]
     by_index = [
-        bytes(h) for h in Entry.objects.order_by("leaf_index").values_list("leaf_hash", flat=True)
+        bytes(h)
+        for _, h in sorted(
+            (index_of[i], h) for i, h in Entry.objects.values_list("id", "leaf_hash")
+        )
     ]
     assert leaves == by_index and len(leaves) == total
     assert selectors.tree_root(size=total) == merkle.root(leaves)

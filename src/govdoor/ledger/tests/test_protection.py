@@ -6,8 +6,8 @@ import pytest
 from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 
-from govdoor.ledger import services
-from govdoor.ledger.models import Checkpoint, Entry, Node, Record
+from govdoor.ledger import selectors, services
+from govdoor.ledger.models import Checkpoint, Entry, Node, Record, Span
 
 
 @pytest.fixture
@@ -25,9 +25,9 @@ def refused(action) -> None:
 @pytest.mark.django_db
 def test_nodes_cannot_be_updated_or_deleted(ledger):
     refused(lambda: Node.objects.filter(level=0, position=1).update(hash=b"\x00" * 32))
-    refused(lambda: Node.objects.filter(level=1).delete())
+    refused(lambda: Node.objects.filter(level=0, position=2).delete())
     refused(lambda: Node.objects.all().delete())
-    assert Node.objects.count() == 4
+    assert Node.objects.count() == 3
 
 
 @pytest.mark.django_db
@@ -39,14 +39,22 @@ def test_checkpoints_cannot_be_updated_or_deleted(ledger):
 
 @pytest.mark.django_db
 def test_an_integrated_entry_cannot_change_or_go(ledger):
-    refused(lambda: Entry.objects.filter(leaf_index=0).update(leaf_index=7))
-    refused(lambda: Entry.objects.filter(leaf_index=0).update(leaf_hash=b"\x01" * 32))
-    refused(lambda: Entry.objects.filter(leaf_index=0).delete())
-    assert list(Entry.objects.order_by("leaf_index").values_list("leaf_index", flat=True)) == [
+    first = selectors.entry_id_at(0)
+    refused(lambda: Entry.objects.filter(pk=first).update(xid=7))
+    refused(lambda: Entry.objects.filter(pk=first).update(leaf_hash=b"\x01" * 32))
+    refused(lambda: Entry.objects.filter(pk=first).delete())
+    assert sorted(selectors.entry_indexes(Entry.objects.values_list("id", flat=True)).values()) == [
         0,
         1,
         2,
     ]
+
+
+@pytest.mark.django_db
+def test_spans_cannot_be_updated_or_deleted(ledger):
+    refused(lambda: Span.objects.update(length=1))
+    refused(lambda: Span.objects.all().delete())
+    assert selectors.entry_id_at(2) is not None
 
 
 @pytest.mark.django_db
