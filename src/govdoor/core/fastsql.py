@@ -46,10 +46,17 @@ def insert_one(instance: M) -> M:
     return instance
 
 
-def select_columns(model: type[models.Model]) -> str:
-    """The model's concrete columns, quoted, in the order `models_from_rows` reads them."""
+def select_columns(model: type[models.Model], alias: str | None = None) -> str:
+    """The model's concrete columns, quoted, in the order `models_from_rows` reads them;
+    qualified by a table alias when the statement joins several tables."""
     qn = connection.ops.quote_name
-    return ", ".join(qn(str(f.column)) for f in model._meta.concrete_fields)
+    prefix = f"{qn(alias)}." if alias else ""
+    return ", ".join(prefix + qn(str(f.column)) for f in model._meta.concrete_fields)
+
+
+def column_count(model: type[models.Model]) -> int:
+    """How many columns `select_columns(model)` selects: to split a joined row by model."""
+    return len(model._meta.concrete_fields)
 
 
 def models_from_rows(model: type[M], rows: Sequence[Sequence[Any]]) -> list[M]:

@@ -14,7 +14,6 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
-from oauth2_provider.contrib.rest_framework import OAuth2Authentication
 from oauth2_provider.models import AccessToken
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, SessionAuthentication
@@ -24,6 +23,7 @@ from rest_framework.views import APIView
 
 from govdoor.core.errors import DomainError, NotFound
 from govdoor.identity.agency import AgencyScopes
+from govdoor.identity.api_auth import BearerTokenAuthentication
 from govdoor.registries import selectors, services
 from govdoor.registries.api.caller import caller_from
 from govdoor.registries.models import Record, Register
@@ -61,7 +61,7 @@ class GovStackView(APIView):
     """Base: the Information-Mediator-Client header, agency scopes, spec-shaped errors."""
 
     authentication_classes = [
-        OAuth2Authentication,
+        BearerTokenAuthentication,
         ApiKeyAuthentication,
         SessionAuthentication,
     ]

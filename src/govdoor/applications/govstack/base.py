@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext as _
-from oauth2_provider.contrib.rest_framework import OAuth2Authentication
 from rest_framework import exceptions
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.request import Request
@@ -19,6 +18,7 @@ from rest_framework.views import APIView
 
 from govdoor.core.errors import DomainError, NotFound
 from govdoor.identity.agency import AgencyScopes, request_organisation
+from govdoor.identity.api_auth import BearerTokenAuthentication
 from govdoor.organisations.models import Organisation
 from govdoor.registries.govstack import IM_FORMAT, IM_HEADER, ApiKeyAuthentication
 
@@ -41,7 +41,11 @@ class RegistrationView(APIView):
     """Information-Mediator-Client header, agency token with the `applications` scope, and
     spec-shaped errors. Not part of govdoor's own OpenAPI document (`schema = None`)."""
 
-    authentication_classes = [OAuth2Authentication, ApiKeyAuthentication, SessionAuthentication]
+    authentication_classes = [
+        BearerTokenAuthentication,
+        ApiKeyAuthentication,
+        SessionAuthentication,
+    ]
     permission_classes = [AgencyScopes]
     required_scopes = [SCOPE]
     schema = None
