@@ -91,9 +91,7 @@ def _insert_copy(rows: Sequence[Row], queued_at: dt.datetime) -> list[int]:
     at = queued_at.isoformat()
     # The raw psycopg cursor (COPY) bypasses Django's cursor: wrap its errors as Django's.
     with connection.wrap_database_errors, raw.cursor() as cursor:
-        ids = _ids_reserve(cursor, len(rows))
-        cursor.execute("SELECT pg_current_xact_id()::text::bigint")
-        xid = int(cursor.fetchone()[0])
+        ids, xid = _ids_reserve(cursor, len(rows))
         copy_entry = 'COPY "ledger_entry" ("id", "leaf_hash", "queued_at", "xid") FROM STDIN'
         with cursor.copy(copy_entry) as cp:
             for start in range(0, len(rows), _COPY_CHUNK):
@@ -122,15 +120,21 @@ def _insert_copy(rows: Sequence[Row], queued_at: dt.datetime) -> list[int]:
 _sequence: str | None = None
 
 
-def _ids_reserve(cursor: Any, count: int) -> list[int]:
-    """`count` fresh entry ids from the entry sequence (the sequence named once: calling
-    pg_get_serial_sequence per row would cost ten times the nextval itself)."""
+def _ids_reserve(cursor: Any, count: int) -> tuple[list[int], int]:
+    """`count` fresh entry ids from the entry sequence and the transaction's id, in one round
+    trip (the sequence named once: calling pg_get_serial_sequence per row would cost ten
+    times the nextval itself)."""
     global _sequence
     if _sequence is None:
         cursor.execute("SELECT pg_get_serial_sequence('ledger_entry', 'id')")
         _sequence = str(cursor.fetchone()[0])
-    cursor.execute("SELECT nextval(%s::regclass) FROM generate_series(1, %s)", [_sequence, count])
-    return [int(i) for (i,) in cursor.fetchall()]
+    cursor.execute(
+        "SELECT nextval(%s::regclass), pg_current_xact_id()::text::bigint"
+        " FROM generate_series(1, %s)",
+        [_sequence, count],
+    )
+    rows = cursor.fetchall()
+    return [int(i) for i, _xid in rows], int(rows[0][1])
 
 
 def _insert_orm(rows: Sequence[Row], queued_at: dt.datetime) -> list[int]:

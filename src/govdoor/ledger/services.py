@@ -360,7 +360,8 @@ def ledger_sequence(*, limit: int = BATCH_SIZE) -> int:
     head.root = merkle.fold_right([h for _, _, h in stack])
     head.cursor_id, head.cursor_xid = int(queued[-1][0]), int(queued[-1][1])
     head.save(update_fields=["size", "root", "cursor_xid", "cursor_id", "updated_at"])
-    checkpoint_sign(head=head)
+    # The tree has just grown under the head's lock: no checkpoint of this size can exist.
+    _checkpoint_new(size=head.size, root=bytes(head.root))
     logger.info("ledger sequenced", extra={"integrated": len(queued), "size": head.size})
     return len(queued)
 
@@ -410,25 +411,32 @@ def _spans(ids: list[int], *, first_leaf: int) -> list[tuple[int, int, int]]:
 
 
 def ledger_sequence_all() -> int:
-    """Integrate everything queued, batch by batch (operators and tests)."""
+    """Integrate everything queued, batch by batch (operators and tests). A batch short of
+    the limit means the queue held no more that could be integrated: no empty run after it."""
     total = 0
-    while done := ledger_sequence():
+    while True:
+        done = ledger_sequence(limit=BATCH_SIZE)
         total += done
-    return total
+        if done < BATCH_SIZE:
+            return total
 
 
 @transaction.atomic
-def checkpoint_sign(*, head: Head | None = None) -> Checkpoint:
+def checkpoint_sign() -> Checkpoint:
     """Sign and store a checkpoint for the current tree size (reusing the latest if the tree
-    has not grown and the key name is the same). The sequencer passes the head it holds."""
-    if head is None:
-        head = Head.objects.filter(pk=1).first()
+    has not grown and the key name is the same)."""
+    head = Head.objects.filter(pk=1).first()
     size = head.size if head else 0
     root = bytes(head.root) if head else merkle.EMPTY_ROOT
     name = notes.key_name()
     latest = Checkpoint.objects.order_by("-size", "-id").first()
     if latest is not None and latest.size == size and latest.key_name == name:
         return latest
+    return _checkpoint_new(size=size, root=root)
+
+
+def _checkpoint_new(*, size: int, root: bytes) -> Checkpoint:
+    name = notes.key_name()
     body = notes.CheckpointBody(origin=name, size=size, root=root)
     note = notes.note_sign(body, name=name, key=notes.signing_key())
     return Checkpoint.objects.create(
