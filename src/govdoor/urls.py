@@ -7,7 +7,10 @@ from drf_spectacular.views import SpectacularAPIView
 
 from govdoor.core import views as ops
 
+# The API first: agency systems call it far more often than people load pages, and Django
+# tries these patterns in order (none of the others starts with "api/v1/").
 urlpatterns = [
+    path("api/v1/", include("govdoor.api_urls")),
     path("healthz", ops.healthz, name="healthz"),
     path("readyz", ops.readyz, name="readyz"),
     path("metrics", ops.metrics, name="metrics"),
@@ -15,7 +18,6 @@ urlpatterns = [
     path("oidc/", include("mozilla_django_oidc.urls")),
     path("o/", include("govdoor.identity.oidc_provider_urls")),
     path("api/schema", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/v1/", include("govdoor.api_urls")),
     path("django-admin/", admin.site.urls),
     path("backoffice/", include("govdoor.backoffice.urls")),
     path("govstack/dr/", include("govdoor.registries.govstack_urls")),

@@ -122,6 +122,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))
+    # Why server-side binding with prepared statements: the hot statements (the bearer-token
+    # lookup, a data request's reads and ledger insert) are otherwise parsed and planned by
+    # PostgreSQL on every call, which cost it twice the CPU of running them (measured: 1.0
+    # against 0.5 ms of database CPU per data request). Behind a pooler that cannot keep
+    # prepared statements (PgBouncer in transaction mode before 1.21), set
+    # DB_PREPARED_STATEMENTS=0.
+    if env.bool("DB_PREPARED_STATEMENTS", default=True):
+        DATABASES["default"].setdefault("OPTIONS", {}).update(
+            {
+                "server_side_binding": True,
+                "prepare_threshold": env.int("DB_PREPARE_THRESHOLD", default=5),
+            }
+        )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://govdoor")}

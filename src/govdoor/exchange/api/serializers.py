@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import uuid
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -30,6 +32,48 @@ class DataRequestInSerializer(serializers.Serializer):
         if bool(attrs.get("subject")) == bool(attrs.get("national_id")):
             raise serializers.ValidationError({"subject": _("Give subject or national_id.")})
         return attrs
+
+
+# The shapes the fast path below takes: stricter than the serializer (no surrounding
+# whitespace, a UUID in its canonical form), so whatever it accepts, the serializer accepts too.
+_FIELD_NAME_STRICT = re.compile(r"[a-z0-9_-]+\.[a-z0-9_]+")
+_SLUG_STRICT = re.compile(r"[-a-zA-Z0-9_]+")
+_UUID_STRICT = re.compile(r"[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
+_KEYS = frozenset({"subject", "purpose", "fields"})
+
+
+def data_request_in_fast(data: Any) -> dict[str, Any] | None:
+    """The validated data of a well-formed request by subject id, or None: then
+    `DataRequestInSerializer` decides and words the errors.
+
+    Why: building and running the serializer (fields deep-copied per instance, ten list
+    items through five validators each) costs a fifth of answering a data request, the
+    busiest call between agencies. This accepts only bodies the serializer accepts, with
+    the same result (property-tested against it); anything unusual goes to the serializer.
+    """
+    if type(data) is not dict or data.keys() != _KEYS:
+        return None
+    subject, purpose, names = data["subject"], data["purpose"], data["fields"]
+    if type(subject) is not str or not _UUID_STRICT.fullmatch(subject):
+        return None
+    if type(purpose) is not str or len(purpose) > 80 or not _SLUG_STRICT.fullmatch(purpose):
+        return None
+    if type(names) is not list or not 1 <= len(names) <= 50:
+        return None
+    for name in names:
+        if type(name) is not str or len(name) > 130 or not _FIELD_NAME_STRICT.fullmatch(name):
+            return None
+    return {"subject": uuid.UUID(subject), "purpose": purpose, "fields": list(names)}
+
+
+def data_request_in(data: Any) -> dict[str, Any]:
+    """A data request's validated data (ValidationError, a 400, when it is not one)."""
+    fast = data_request_in_fast(data)
+    if fast is not None:
+        return fast
+    body = DataRequestInSerializer(data=data)
+    body.is_valid(raise_exception=True)
+    return dict(body.validated_data)
 
 
 class DataRequestOutSerializer(serializers.Serializer):

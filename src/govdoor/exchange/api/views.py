@@ -30,6 +30,7 @@ from govdoor.exchange.api.serializers import (
     PurposeSerializer,
     SubscriptionCreatedSerializer,
     SubscriptionInSerializer,
+    data_request_in,
 )
 from govdoor.identity.agency import AgencyScopes, request_organisation
 from govdoor.organisations.models import Organisation
@@ -101,9 +102,7 @@ class DataRequestsView(ExchangeView):
     )
     def post(self, request: Request) -> Response:
         org = self.organisation(request)
-        body = DataRequestInSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        v = body.validated_data
+        v = data_request_in(request.data)
         answer = services.data_request_answer(
             requester=org,
             purpose_code=v["purpose"],
