@@ -6,6 +6,7 @@ import re
 import uuid
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -95,6 +96,33 @@ class AnswerSerializer(serializers.Serializer):
         child=serializers.ListField(child=serializers.DictField()),
         help_text=_("Per register, one object per record with exactly the fields asked for."),
     )
+
+
+def answer_representation(request: DataRequest, data: dict[str, list[dict[str, Any]]]) -> Any:
+    """What `AnswerSerializer` makes of an answer, built directly.
+
+    Why: the serializer's walk over nested fields (and its time zone lookup for one date)
+    costs about a twentieth of answering a data request; the answer's shape is fixed and
+    documented by `AnswerSerializer`, which a test holds this to, value for value.
+    """
+    created = timezone.localtime(request.created_at).isoformat()
+    if created.endswith("+00:00"):
+        created = created[:-6] + "Z"
+    return {
+        "request": {
+            "id": str(request.pk),
+            "subject": str(request.subject_ref),
+            "purpose": str(request.purpose_code),
+            "fields": [str(name) for name in request.fields],
+            "status": str(request.status),
+            "reason": str(request.reason),
+            "created_at": created,
+        },
+        "data": {
+            str(code): [{str(k): v for k, v in row.items()} for row in rows]
+            for code, rows in data.items()
+        },
+    }
 
 
 class PurposeSerializer(serializers.ModelSerializer):

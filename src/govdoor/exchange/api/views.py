@@ -30,6 +30,7 @@ from govdoor.exchange.api.serializers import (
     PurposeSerializer,
     SubscriptionCreatedSerializer,
     SubscriptionInSerializer,
+    answer_representation,
     data_request_in,
 )
 from govdoor.identity.agency import AgencyScopes, request_organisation
@@ -87,12 +88,6 @@ class ExchangeView(APIView):
         return purpose
 
 
-# Built once: a serializer's fields are deep-copied and bound per instance, which costs more
-# than the representation itself on the hot path of every data request. It holds no
-# per-request state (no context, no request-dependent fields).
-_ANSWER = AnswerSerializer()
-
-
 class DataRequestsView(ExchangeView):
     @extend_schema(
         summary="Ask for a person's data for a purpose (exactly the allowed fields)",
@@ -110,7 +105,7 @@ class DataRequestsView(ExchangeView):
             subject_id=str(v["subject"]) if v.get("subject") else None,
             national_id=v.get("national_id"),
         )
-        return Response(_ANSWER.to_representation({"request": answer.request, "data": answer.data}))
+        return Response(answer_representation(answer.request, answer.data))
 
     @extend_schema(
         summary="Your organisation's requests, answered and refused (no data)",

@@ -156,3 +156,27 @@ def test_at_every_limit_the_fast_path_and_the_serializer_agree(body):
     assert fast is None or fast == serializer_answer(body)
     if serializer_answer(body) is None:
         assert fast is None
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("zone", ["UTC", "Europe/Brussels"])
+def test_an_answer_is_represented_exactly_as_the_answer_serializer_would(tax, person, policy, zone):
+    from django.utils import timezone
+
+    from govdoor.exchange import services
+    from govdoor.exchange.api.serializers import AnswerSerializer, answer_representation
+
+    answer = services.data_request_answer(
+        requester=tax,
+        purpose_code="housing-benefit",
+        fields=["population.street", "population.age_over_18"],
+        subject_id=str(person.pk),
+    )
+    with timezone.override(zone):
+        built = answer_representation(answer.request, answer.data)
+        serialized = AnswerSerializer().to_representation(
+            {"request": answer.request, "data": answer.data}
+        )
+    assert built == serialized
+    assert built["data"]["population"][0] == {"street": "High Street 1", "age_over_18": True}
+    assert built["request"]["created_at"].endswith("Z" if zone == "UTC" else ":00")
