@@ -14,6 +14,10 @@ from govdoor.exchange.models import AccessPolicy, DataRequest, Purpose, Subscrip
 from govdoor.exchange.tellusonce import TOPICS
 
 FIELD_NAME = r"^[a-z0-9_-]+\.[a-z0-9_]+$"
+# A data request's limits, read by the serializer and by its fast path alike.
+PURPOSE_MAX = 80
+FIELD_NAME_MAX = 130
+FIELDS_MIN, FIELDS_MAX = 1, 50
 
 
 class DataRequestInSerializer(serializers.Serializer):
@@ -21,11 +25,11 @@ class DataRequestInSerializer(serializers.Serializer):
     national_id = serializers.CharField(
         required=False, max_length=20, write_only=True, help_text=_("Instead of `subject`.")
     )
-    purpose = serializers.SlugField(max_length=80)
+    purpose = serializers.SlugField(max_length=PURPOSE_MAX)
     fields = serializers.ListField(  # type: ignore[assignment]
-        child=serializers.RegexField(FIELD_NAME, max_length=130),
-        min_length=1,
-        max_length=50,
+        child=serializers.RegexField(FIELD_NAME, max_length=FIELD_NAME_MAX),
+        min_length=FIELDS_MIN,
+        max_length=FIELDS_MAX,
         help_text=_('"register.field" names, or derived values such as "population.age_over_18".'),
     )
 
@@ -37,7 +41,7 @@ class DataRequestInSerializer(serializers.Serializer):
 
 # The shapes the fast path below takes: stricter than the serializer (no surrounding
 # whitespace, a UUID in its canonical form), so whatever it accepts, the serializer accepts too.
-_FIELD_NAME_STRICT = re.compile(r"[a-z0-9_-]+\.[a-z0-9_]+")
+_FIELD_NAME_STRICT = re.compile(FIELD_NAME.removeprefix("^").removesuffix("$"))
 _SLUG_STRICT = re.compile(r"[-a-zA-Z0-9_]+")
 _UUID_STRICT = re.compile(r"[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
 _KEYS = frozenset({"subject", "purpose", "fields"})
@@ -57,12 +61,20 @@ def data_request_in_fast(data: Any) -> dict[str, Any] | None:
     subject, purpose, names = data["subject"], data["purpose"], data["fields"]
     if type(subject) is not str or not _UUID_STRICT.fullmatch(subject):
         return None
-    if type(purpose) is not str or len(purpose) > 80 or not _SLUG_STRICT.fullmatch(purpose):
+    if (
+        type(purpose) is not str
+        or len(purpose) > PURPOSE_MAX
+        or not _SLUG_STRICT.fullmatch(purpose)
+    ):
         return None
-    if type(names) is not list or not 1 <= len(names) <= 50:
+    if type(names) is not list or not FIELDS_MIN <= len(names) <= FIELDS_MAX:
         return None
     for name in names:
-        if type(name) is not str or len(name) > 130 or not _FIELD_NAME_STRICT.fullmatch(name):
+        if (
+            type(name) is not str
+            or len(name) > FIELD_NAME_MAX
+            or not _FIELD_NAME_STRICT.fullmatch(name)
+        ):
             return None
     return {"subject": uuid.UUID(subject), "purpose": purpose, "fields": list(names)}
 
