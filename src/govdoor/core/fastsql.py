@@ -6,6 +6,8 @@ query through the ORM costs more than the database takes to run it.
   prepared by the field itself) with a statement built once per model and backend. It sends
   no pre/post-save signals: use it only for models nobody listens to (govdoor publishes
   events instead).
+- `insert_statement` is the same INSERT as SQL and parameters, for a caller that sends it
+  inside a statement of its own (the ledger writes an access's record with its entries).
 - `select_columns` and `models_from_rows` read rows of a statement the caller built once
   (all concrete columns, in model order) into instances, with the converters the ORM would
   apply to each column (JSON, encrypted fields, SQLite's dates and UUIDs).
@@ -33,17 +35,28 @@ def _insert_sql(model: type[models.Model], vendor: str) -> tuple[str, list[Any]]
     return sql, fields
 
 
-def insert_one(instance: M) -> M:
-    """Insert a new instance whose primary key is set by its default (UUIDv7 ids)."""
+def insert_statement(instance: models.Model) -> tuple[str, list[Any]]:
+    """The INSERT of a new instance whose primary key is set by its default (UUIDv7 ids), as
+    SQL and parameters; the instance is not marked saved (see `inserted`)."""
     if instance.pk is None:
-        raise ValueError("insert_one needs the primary key set (a UUID default)")
+        raise ValueError("an insert needs the primary key set (a UUID default)")
     sql, fields = _insert_sql(type(instance), connection.vendor)
-    params = [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+    return sql, [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
+
+
+def inserted(instance: M) -> M:
+    """Mark an instance written by its `insert_statement` as saved, as the ORM would."""
     instance._state.adding = False
     instance._state.db = connection.alias
     return instance
+
+
+def insert_one(instance: M) -> M:
+    """Insert a new instance whose primary key is set by its default (UUIDv7 ids)."""
+    sql, params = insert_statement(instance)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+    return inserted(instance)
 
 
 def select_columns(model: type[models.Model], alias: str | None = None) -> str:

@@ -300,7 +300,11 @@ def _plan(
     return plan
 
 
-def _read(*, plan: _Plan, requester: Organisation, person_id: uuid.UUID) -> dict[str, Any]:
+def _read(
+    *, plan: _Plan, requester: Organisation, person_id: uuid.UUID, request: DataRequest
+) -> dict[str, Any]:
+    """The minimised answer; `request` (the answered request's row) is written by the first
+    read, with its ledger entries (one statement on PostgreSQL)."""
     caller = registers.Caller(
         organisation=requester,
         is_agency=True,
@@ -318,14 +322,16 @@ def _read(*, plan: _Plan, requester: Organisation, person_id: uuid.UUID) -> dict
     batches = [sorted(reads)] if together else [[code] for code in sorted(reads)]
     data: dict[str, list[dict[str, Any]]] = {code: [] for code in reads}
     scope = selectors.GrantScope(requester.pk, plan.purpose.code, reads)
+    companions = [request]  # batches is never empty (no reads is one empty batch)
     with selectors.grant_scope(scope):
         for batch in batches:
             records = [r for code in batch for r in found[code]]
             only = union if together else sorted(reads[batch[0]])
             # No savepoint: a failure ends data_request_answer's own block, which rolls back.
             values = registers.records_read_for(
-                records=records, caller=caller, only=only, savepoint=False
+                records=records, caller=caller, only=only, savepoint=False, companions=companions
             )
+            companions = []
             for record, value in zip(records, values, strict=True):
                 code = record.register.code
                 data[code].append(_minimise(code, value, plan))
@@ -356,8 +362,8 @@ def _minimise(code: str, values: dict[str, Any], plan: _Plan) -> dict[str, Any]:
     return out
 
 
-def _record(**kwargs: Any) -> DataRequest:
-    return insert_one(DataRequest(created_at=clock.now(), **kwargs))
+def _request(**kwargs: Any) -> DataRequest:
+    return DataRequest(created_at=clock.now(), **kwargs)
 
 
 def data_request_answer(
@@ -385,16 +391,16 @@ def data_request_answer(
             plan = _plan(
                 requester=requester, person_id=person_id, purpose_code=purpose_code, fields=fields
             )
-            data = _read(plan=plan, requester=requester, person_id=person_id)
+            request = _request(status=DataRequest.Status.ANSWERED, **base)
+            data = _read(plan=plan, requester=requester, person_id=person_id, request=request)
             if not known and not any(data.values()):
                 person_get(person_id)  # no record about them: an unknown person is a 404
-            request = _record(status=DataRequest.Status.ANSWERED, **base)
     except (Refused, Unavailable) as exc:
         status = (
             DataRequest.Status.REFUSED if isinstance(exc, Refused) else DataRequest.Status.FAILED
         )
         with transaction.atomic():
-            request = _record(status=status, reason=exc.detail[:500], **base)
+            request = insert_one(_request(status=status, reason=exc.detail[:500], **base))
         log.info(
             "exchange request not answered",
             extra={"data_request_id": str(request.pk), "status": status, "org": requester.code},

@@ -4,10 +4,13 @@ Why three ways: one data request appends a handful of entries and wants one stat
 PostgreSQL a data-modifying CTE inserts the entries and their records together); a
 population scan appends a million and wants COPY (ids reserved from the entry sequence in one
 query, then two COPY streams); SQLite, the embedded demo, has neither and uses two bulk
-INSERTs with RETURNING. Every entry carries its transaction's id (`xid`), which the
-sequencer's queue cursor needs (see services.ledger_sequence). The sequencer's own writes, the
-nodes and spans, go through the same COPY helper. All run in the caller's transaction; a
-failure raises DatabaseError and the caller's transaction rolls back.
+INSERTs with RETURNING. An access may hand over rows of its own (the exchange's request
+record) to be written with its entries: on PostgreSQL they are further inserts in the same
+statement, otherwise plain inserts right after, in the same transaction. Every entry carries
+its transaction's id (`xid`), which the sequencer's queue cursor needs (see
+services.ledger_sequence). The sequencer's own writes, the nodes and spans, go through the
+same COPY helper. All run in the caller's transaction; a failure raises DatabaseError and the
+caller's transaction rolls back.
 """
 
 from __future__ import annotations
@@ -17,8 +20,9 @@ import functools
 from collections.abc import Sequence
 from typing import Any
 
-from django.db import connection
+from django.db import connection, models
 
+from govdoor.core import fastsql
 from govdoor.ledger.models import Entry, Node, Record, Span
 
 # (leaf hash, subject ref, canonical record text)
@@ -28,11 +32,13 @@ COPY_FROM = 64  # below this many rows, one INSERT statement (one round trip); f
 _COPY_CHUNK = 20_000
 
 
-@functools.cache  # at most COPY_FROM - 1 statements: fewer rows than that use it
-def _cte_sql(rows: int) -> str:
-    """One statement for `rows` entries and their records. The rows come as a VALUES list:
-    PostgreSQL plans it in half the time it takes to parse the same rows sent as bytea and
-    text arrays through unnest (measured: 0.56 against 0.89 ms for three entries)."""
+@functools.cache  # at most COPY_FROM - 1 row counts, times the few shapes of companion rows
+def _cte_sql(rows: int, companions: tuple[str, ...] = ()) -> str:
+    """One statement for `rows` entries and their records, and the companion INSERTs. The
+    rows come as a VALUES list: PostgreSQL plans it in half the time it takes to parse the
+    same rows sent as bytea and text arrays through unnest (measured: 0.56 against 0.89 ms
+    for three entries). A data-modifying WITH query runs to completion whether or not the
+    main query reads it, so the companions need no RETURNING."""
     return (
         'WITH "v"("h", "s", "b", "n") AS (VALUES '
         + ", ".join(["(%s::bytea, %s, %s, %s)"] * rows)
@@ -44,27 +50,43 @@ def _cte_sql(rows: int) -> str:
         ' INSERT INTO "ledger_record" ("entry_id", "subject_ref", "body")'
         ' SELECT "e"."id", "v"."s", "v"."b" FROM "e" JOIN "v" ON "v"."h" = "e"."leaf_hash"'
         ' RETURNING "entry_id")'
-        ' SELECT "e"."id", "e"."leaf_hash", (SELECT count(*) FROM "w") FROM "e"'
+        + "".join(f', "c{n}" AS ({sql})' for n, sql in enumerate(companions))
+        + ' SELECT "e"."id", "e"."leaf_hash", (SELECT count(*) FROM "w") FROM "e"'
     )
 
 
-def rows_insert(rows: Sequence[Row], *, queued_at: dt.datetime) -> list[int]:
-    """Insert the rows as queued entries with their records; their entry ids, in order."""
-    if not rows:
-        return []
-    if connection.vendor == "postgresql":
-        if len(rows) < COPY_FROM:
-            return _insert_cte(rows, queued_at)
-        return _insert_copy(rows, queued_at)
-    return _insert_orm(rows, queued_at)
+def rows_insert(
+    rows: Sequence[Row], *, queued_at: dt.datetime, companions: Sequence[models.Model] = ()
+) -> list[int]:
+    """Insert the rows as queued entries with their records, and the companion instances
+    (new, primary key set: see `fastsql.insert_statement`); the entry ids, in order. A
+    companion without its key is refused (ValueError) before anything is written."""
+    inserts = [fastsql.insert_statement(instance) for instance in companions]
+    if rows and connection.vendor == "postgresql" and len(rows) < COPY_FROM:
+        ids = _insert_cte(rows, queued_at, inserts)
+    else:
+        ids = []
+        if rows:
+            insert = _insert_copy if connection.vendor == "postgresql" else _insert_orm
+            ids = insert(rows, queued_at)
+        with connection.cursor() as cursor:
+            for sql, params in inserts:
+                cursor.execute(sql, params)
+    for instance in companions:
+        fastsql.inserted(instance)
+    return ids
 
 
-def _insert_cte(rows: Sequence[Row], queued_at: dt.datetime) -> list[int]:
+def _insert_cte(
+    rows: Sequence[Row], queued_at: dt.datetime, inserts: Sequence[tuple[str, list[Any]]] = ()
+) -> list[int]:
     hashes = [r[0] for r in rows]
     params: list[Any] = [v for n, row in enumerate(rows) for v in (*row, n)]
     params.append(queued_at)
+    for _sql, values in inserts:
+        params.extend(values)
     with connection.cursor() as cursor:
-        cursor.execute(_cte_sql(len(rows)), params)
+        cursor.execute(_cte_sql(len(rows), tuple(sql for sql, _values in inserts)), params)
         result = cursor.fetchall()
     found = {bytes(h): int(i) for i, h, _n in result}
     if len(found) != len(rows) or any(n != len(rows) for _i, _h, n in result):

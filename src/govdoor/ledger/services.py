@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, connection, models, transaction
 from django.utils.translation import gettext as _
 
 from govdoor.core import clock
@@ -144,12 +144,19 @@ def ledger_append(
     return QueuedEntry(id=entry_id, record=record, leaf_hash=digest)
 
 
-def ledger_append_many(*, entries: Iterable[LedgerEntryIn]) -> int:
+def ledger_append_many(
+    *, entries: Iterable[LedgerEntryIn], companions: Sequence[models.Model] = ()
+) -> int:
     """Queue many entries in the caller's transaction (a population scan); how many.
 
     The same validation (ValueError, nothing written) and the same leaf bytes as
     `ledger_append`, one timestamp for the batch; Unavailable (503) if the database refuses,
     with the caller's transaction marked for rollback (fail closed).
+
+    `companions` are new rows of the access itself (the exchange's request record, primary
+    key set): written with the first entries, in the same statement on PostgreSQL, so an
+    access costs one round trip; written even when there are no entries. If they cannot be
+    written, neither are the entries (the same 503).
     """
     if not connection.in_atomic_block:
         raise RuntimeError("ledger_append_many must run inside the transaction of the access")
@@ -158,15 +165,22 @@ def ledger_append_many(*, entries: Iterable[LedgerEntryIn]) -> int:
     prefixes: dict[tuple[Any, ...], str] = {}
     iterator = iter(entries)
     chunks = iter(lambda: list(itertools.islice(iterator, MANY_CHUNK)), [])
-    return _chunks_write(chunks, lambda chunk: _rows_build(chunk, stamp, prefixes), at)
+    return _chunks_write(
+        chunks, lambda chunk: _rows_build(chunk, stamp, prefixes), at, companions=companions
+    )
 
 
 def _chunks_write(
-    chunks: Iterable[Sequence[Any]], build: Callable[[Sequence[Any]], list[bulk.Row]], at: Any
+    chunks: Iterable[Sequence[Any]],
+    build: Callable[[Sequence[Any]], list[bulk.Row]],
+    at: Any,
+    *,
+    companions: Sequence[models.Model] = (),
 ) -> int:
     """Build and write chunk by chunk (memory stays bounded); a bad entry in a later chunk
     marks the caller's transaction for rollback, so the earlier chunks never commit."""
     total = 0
+    pending = list(companions)
     for chunk in chunks:
         try:
             rows = build(chunk)
@@ -174,8 +188,11 @@ def _chunks_write(
             if total:
                 transaction.set_rollback(True)
             raise
-        _rows_write(rows, queued_at=at)
+        _rows_write(rows, queued_at=at, companions=pending)
+        pending = []
         total += len(chunk)
+    if pending:
+        _rows_write([], queued_at=at, companions=pending)
     if total:
         _kick_on_commit()
     return total
@@ -271,12 +288,14 @@ def _prefix_checked(e: LedgerEntryIn, at: str) -> str:
     )
 
 
-def _rows_write(rows: Sequence[bulk.Row], *, queued_at: Any = None) -> list[int]:
-    """Write queued rows in the caller's transaction, no savepoint: on failure the caller's
-    (innermost) atomic block is marked for rollback, so even a caller that swallows the 503
-    cannot commit the access without its entry."""
+def _rows_write(
+    rows: Sequence[bulk.Row], *, queued_at: Any = None, companions: Sequence[models.Model] = ()
+) -> list[int]:
+    """Write queued rows (and the access's companion rows) in the caller's transaction, no
+    savepoint: on failure the caller's (innermost) atomic block is marked for rollback, so
+    even a caller that swallows the 503 cannot commit the access without its entry."""
     try:
-        return bulk.rows_insert(rows, queued_at=queued_at or clock.now())
+        return bulk.rows_insert(rows, queued_at=queued_at or clock.now(), companions=companions)
     except DatabaseError as exc:
         transaction.set_rollback(True)
         logger.error("ledger append failed", extra={"entries": len(rows)})

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -251,6 +251,7 @@ def records_read_for(
     versions: dict[Any, RecordVersion] | None = None,
     only: Sequence[str] | None = None,
     savepoint: bool = True,
+    companions: Sequence[models.Model] = (),
 ) -> list[dict[str, Any]]:
     """The values of `records` for `caller`: checks the right, writes one ledger entry each.
 
@@ -262,9 +263,12 @@ def records_read_for(
     returned. Inside a caller's transaction the read is a savepoint, so a caller that goes on
     after a refusal or a 503 can; `savepoint=False` is for a caller whose own block ends
     with the read's failure (the exchange's data request: one statement fewer each way).
+    `companions` are new rows of the access itself (the exchange's request record) that the
+    ledger writes with the entries, in one statement where the database allows, and that are
+    written even when the read needs no entry.
     """
     with transaction.atomic(savepoint=savepoint):
-        return _records_read(records, caller, action, versions, only)
+        return _records_read(records, caller, action, versions, only, companions)
 
 
 def _records_read(
@@ -273,6 +277,7 @@ def _records_read(
     action: str | None,
     versions: dict[Any, RecordVersion] | None,
     only: Sequence[str] | None,
+    companions: Sequence[models.Model] = (),
 ) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     entries: list[Any] = []
@@ -297,8 +302,8 @@ def _records_read(
                 )
             )
         out.append(data)
-    if entries:
-        _ledger_append_many()(entries=entries)
+    if entries or companions:
+        _ledger_append_many()(entries=entries, companions=companions)
     return out
 
 

@@ -26,10 +26,15 @@ def ledger_calls(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
         assert connection.in_atomic_block, "ledger entries go in the caller's transaction"
         calls.append(kwargs)
 
-    def fake_ledger_append_many(*, entries: Any) -> int:
-        """Register reads come in bulk (one call for all records read): one call each here."""
+    def fake_ledger_append_many(*, entries: Any, companions: Any = ()) -> int:
+        """Register reads come in bulk (one call for all records read): one call each here.
+        The access's companion rows are written as the real ledger writes them."""
         from dataclasses import asdict
 
+        from govdoor.core.fastsql import insert_one
+
+        for instance in companions:
+            insert_one(instance)
         written = [asdict(e) | {"fields": list(e.fields)} for e in entries]
         for entry in written:
             fake_ledger_append(**entry)
