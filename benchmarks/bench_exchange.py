@@ -12,10 +12,13 @@ import json
 import random
 from typing import Any
 
-from benchmarks.load import JourneyFailed, Result, Session, drive
+from benchmarks.cpu import CpuTally
+from benchmarks.load import JourneyFailed, Result, Session, drive, merged
 from benchmarks.server import REPO, fresh_database, gunicorn, manage, python, server_env
 
 PEOPLE = 50
+BARE = "bare DRF endpoint (same token)"
+ASK = "data request: 10 fields, 3 registers, 3 ledger entries"
 THREADS = 8
 FIELDS = [
     "population.given_name",
@@ -136,6 +139,7 @@ def _post(session: Session, path: str, token: str, body: dict[str, Any]) -> str:
 
 def run(quick: bool) -> dict[str, Any]:
     seconds = 4.0 if quick else 12.0
+    rounds = 4 if quick else 6
     cap = 3_000 if quick else 30_000
     rng = random.Random(11)
     with fresh_database("govdoor_bench_exchange") as database_url:
@@ -146,17 +150,19 @@ def run(quick: bool) -> dict[str, Any]:
         token, *people = python(env, SEED.format(count=PEOPLE, fields=FIELDS)).split()
         log = REPO / "var" / "bench" / "exchange-gunicorn.log"
         with gunicorn(env, workers=2, log=log) as port:
+            tally = CpuTally(f"127.0.0.1:{port}")
 
-            def scenario(label: str, journey: Any, seconds: float = seconds) -> Result:
-                return drive(
-                    label,
-                    host="127.0.0.1",
-                    port=port,
-                    journey=journey,
-                    threads=THREADS,
-                    seconds=seconds,
-                    max_journeys=cap,
-                )
+            def slice_of(label: str, journey: Any, seconds: float, cap: int) -> Result:
+                with tally.measure(label):
+                    return drive(
+                        label,
+                        host="127.0.0.1",
+                        port=port,
+                        journey=journey,
+                        threads=THREADS,
+                        seconds=seconds,
+                        max_journeys=cap,
+                    )
 
             def bare(session: Session) -> None:
                 _post(session, "/bench/bare-api/", token, {"ok": True})
@@ -172,10 +178,16 @@ def run(quick: bool) -> dict[str, Any]:
                 if len(data) != 3 or "taxable_income" not in data["income"][0]:
                     raise JourneyFailed("the answer does not carry the 10 fields")
 
-            scenario("warm-up", bare, seconds=1.0)
-            warm = scenario("warm-up", ask, seconds=1.0)
-            base = scenario("bare DRF endpoint (same token)", bare)
-            asked = scenario("data request: 10 fields, 3 registers, 3 ledger entries", ask)
+            slice_of("warm-up", bare, 1.0, cap)
+            warm = slice_of("warm-up", ask, 1.0, cap)
+            # Interleaved slices: this machine's speed drifts by tens of percent within
+            # seconds, and a drift then slows the baseline and the request alike.
+            labels = (BARE, ASK)
+            slices: dict[str, list[Result]] = {label: [] for label in labels}
+            for _round in range(rounds):
+                for label, journey in zip(labels, (bare, ask), strict=True):
+                    slices[label].append(slice_of(label, journey, seconds / rounds, cap // rounds))
+            base, asked = (merged(label, slices[label]) for label in labels)
         entries = int(python(env, COUNT).split()[-1])
     rows = [base.row(), asked.row()]
     asked_row = rows[1]
@@ -188,6 +200,9 @@ def run(quick: bool) -> dict[str, Any]:
             "entries_written": entries,
             "expected_3_per_answer": 3 * (warm.journeys + asked.journeys),
         },
+        "cpu_us_per_request": {
+            r.label: tally.per_request(r.label, r.requests) for r in (base, asked)
+        },
         "goal": {
             "req_per_s>=300": asked.req_per_s >= 300,
             "p95_ms<=50": _p95_ms(asked_row) <= 50,
@@ -198,6 +213,7 @@ def run(quick: bool) -> dict[str, Any]:
             "database": "PostgreSQL (fresh)",
             "client_threads": THREADS,
             "seconds_per_scenario": seconds,
+            "slices_per_scenario": rounds,
             "people": PEOPLE,
             "note": "client and server share the machine's cores; "
             "entries queued in the request, sequenced after the run",

@@ -162,3 +162,17 @@ def drive(
         t.join(seconds + 60)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def merged(label: str, results: list[Result]) -> Result:
+    """One result of a scenario run in several slices (interleaved with its baseline, so a
+    machine whose speed drifts during the run slows both alike)."""
+    out = Result(label)
+    for r in results:
+        out.journeys += r.journeys
+        out.requests += r.requests
+        out.errors += r.errors
+        out.seconds += r.seconds
+        out.latencies.extend(r.latencies)
+        out.first_error = out.first_error or r.first_error
+    return out

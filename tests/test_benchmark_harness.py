@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import pathlib
 import sys
 import threading
 import types
@@ -11,6 +12,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from benchmarks import run as harness
 from benchmarks.load import JourneyFailed, Session, drive
+
+PROC_EXISTS = pathlib.Path("/proc/stat").exists()
 
 
 def test_every_bench_module_is_discovered_by_its_name():
@@ -151,3 +154,110 @@ def test_the_driver_refuses_to_load_anything_but_loopback():
         Session("example.org", 80)
     with pytest.raises(JourneyFailed):
         raise JourneyFailed("x")
+
+
+# --- the CPU split (benchmarks/cpu.py) against a fake /proc ------------------------------
+
+
+def _fake_process(proc, pid, name, cmdline, utime, stime):
+    """A /proc/<pid> with the fields cpu.py reads: utime and stime are fields 14 and 15."""
+    entry = proc / str(pid)
+    entry.mkdir(exist_ok=True)
+    after_name = ["S", *["0"] * 10, str(utime), str(stime), *["0"] * 5]
+    (entry / "stat").write_text(f"{pid} ({name}) " + " ".join(after_name))
+    (entry / "cmdline").write_bytes(cmdline.replace(" ", "\0").encode())
+
+
+def _fake_idle(proc, idle, iowait):
+    (proc / "stat").write_text(f"cpu  100 0 50 {idle} {iowait} 0 0 0 0 0\ncpu0 1 2 3 4 5\n")
+
+
+@pytest.fixture
+def proc(tmp_path, monkeypatch):
+    from benchmarks import cpu
+
+    monkeypatch.setattr(cpu.os, "getpid", lambda: 7)
+    monkeypatch.setattr(cpu.os, "sysconf", lambda name: 100)
+    root = tmp_path / "proc"
+    root.mkdir()
+    (root / "self").mkdir()  # not a pid: skipped
+    _fake_idle(root, 1000, 0)
+    return root
+
+
+def test_process_seconds_are_summed_by_kind_even_with_odd_process_names(proc):
+    from benchmarks.cpu import process_seconds
+
+    _fake_process(proc, 7, "python", "python benchmarks/run.py", 100, 50)
+    _fake_process(proc, 10, "gunicorn: worker", "gunicorn --bind 127.0.0.1:8123", 200, 100)
+    _fake_process(proc, 11, "a) b (c", "gunicorn --bind 127.0.0.1:8123", 100, 0)
+    _fake_process(proc, 12, "postgres", "postgres: postgres profx 127.0.0.1 idle", 30, 20)
+    _fake_process(proc, 13, "gunicorn", "gunicorn --bind 127.0.0.1:9999", 5, 5)
+    (proc / "14").mkdir()  # ended between listing and reading: skipped
+    assert process_seconds("127.0.0.1:8123", proc) == {
+        "client": 1.5,
+        "server": 4.0,
+        "postgres": 0.5,
+        "other": 0.1,
+    }
+
+
+def test_the_tally_sums_a_labels_slices_and_divides_by_the_requests_they_served(proc):
+    from benchmarks.cpu import CpuTally
+
+    tally = CpuTally("127.0.0.1:8123", proc)
+    _fake_process(proc, 7, "python", "python run.py", 0, 0)
+    _fake_process(proc, 10, "gunicorn", "gunicorn --bind 127.0.0.1:8123", 0, 0)
+    with tally.measure("ask"):
+        _fake_process(proc, 7, "python", "python run.py", 20, 5)  # 0.25 s
+        _fake_process(proc, 10, "gunicorn", "gunicorn --bind 127.0.0.1:8123", 50, 0)  # 0.5 s
+        _fake_idle(proc, 1040, 10)  # 0.5 s with no core busy
+    with tally.measure("bare"):  # another label's block counts for it alone
+        _fake_process(proc, 10, "gunicorn", "gunicorn --bind 127.0.0.1:8123", 90, 0)
+    with tally.measure("ask"):
+        _fake_process(proc, 10, "gunicorn", "gunicorn --bind 127.0.0.1:8123", 130, 20)  # 0.6 s
+        _fake_process(proc, 12, "postgres", "postgres: backend", 30, 0)  # new: 0.3 s
+    assert tally.per_request("ask", 1000) == {
+        "server": 1100,
+        "postgres": 300,
+        "client": 250,
+        "other": 0,
+        "idle": 500,
+    }
+    assert tally.per_request("bare", 100)["server"] == 4000
+
+
+def test_the_tally_is_empty_without_requests_without_blocks_or_without_proc(proc, tmp_path):
+    from benchmarks.cpu import CpuTally
+
+    tally = CpuTally("127.0.0.1:8123", proc)
+    with tally.measure("ask"):
+        pass
+    assert tally.per_request("ask", 0) == {}
+    assert tally.per_request("never measured", 10) == {}
+    elsewhere = CpuTally("127.0.0.1:8123", tmp_path / "nowhere")
+    ran = []
+    with elsewhere.measure("ask"):
+        ran.append(True)
+    assert ran and elsewhere.per_request("ask", 10) == {}
+
+
+def test_slices_of_a_scenario_merge_into_one_result():
+    from benchmarks.load import Result, merged
+
+    a = Result("ask", journeys=3, requests=6, errors=0, seconds=1.5, latencies=[0.1, 0.2, 0.3])
+    b = Result("ask", journeys=1, requests=2, errors=1, seconds=0.5, latencies=[0.4])
+    b.first_error = "JourneyFailed: 500"
+    out = merged("ask", [a, b])
+    assert (out.journeys, out.requests, out.errors, out.seconds) == (4, 8, 1, 2.0)
+    assert out.req_per_s == 4.0 and sorted(out.latencies) == [0.1, 0.2, 0.3, 0.4]
+    assert out.first_error == "JourneyFailed: 500"
+    assert merged("none", []).req_per_s == 0.0
+
+
+@pytest.mark.skipif(not PROC_EXISTS, reason="needs Linux /proc")
+def test_on_this_machine_the_client_process_is_found_and_has_used_cpu():
+    from benchmarks.cpu import process_seconds
+
+    sum(i * i for i in range(200_000))  # a little CPU of our own
+    assert process_seconds("no-such-server-marker")["client"] > 0
