@@ -36,6 +36,7 @@ PER_PERSON = 5
 def run(quick: bool) -> dict[str, Any]:
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
+    from benchmarks.cpu import pid_seconds
     from benchmarks.server import fresh_database, manage, server_env
 
     total = 10_000 if quick else 100_000
@@ -55,7 +56,7 @@ def run(quick: bool) -> dict[str, Any]:
         workers = [_worker(env, queue, n) for n in range(2)]
         try:
             raw = json.loads(_child(env, "deliver", str(total), queue).splitlines()[-1])
-            raw["worker_cpu_s"] = sum(_cpu_seconds(w.pid) for w in workers)
+            raw["worker_cpu_s"] = sum(pid_seconds(w.pid) for w in workers)
         finally:
             for w in workers:
                 w.terminate()
@@ -135,15 +136,6 @@ def _shape(total: int, raw: dict[str, Any], base: dict[str, Any]) -> dict[str, A
             "timed_out": raw.get("timed_out", False),
         },
     }
-
-
-def _cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a running process (Linux /proc), 0 if unknown."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    except (OSError, ValueError, IndexError):
-        return 0.0
 
 
 def _child(env: dict[str, str], *args: str) -> str:

@@ -28,11 +28,24 @@ def _kind_of(pid: int, cmdline: str, server_marker: str) -> str:
     return "other"
 
 
+def stat_seconds(stat: str) -> float:
+    """User + system CPU seconds from the text of a /proc/<pid>/stat file."""
+    fields = stat.rsplit(")", 1)[1].split()  # the name in parentheses may hold spaces
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+
+
+def pid_seconds(pid: int, proc: Path = PROC) -> float:
+    """User + system CPU seconds of one running process, 0 if unknown (gone, or no /proc)."""
+    try:
+        return stat_seconds((proc / str(pid) / "stat").read_text())
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
 def process_seconds(server_marker: str, proc: Path = PROC) -> dict[str, float]:
     """CPU seconds (user + system) so far of every process, summed by kind: `server` for a
     process whose command line holds `server_marker` (gunicorn's bind address), `postgres`,
     `client` (this process), `other`. Processes that end between two snapshots drop out."""
-    ticks = os.sysconf("SC_CLK_TCK")
     out: dict[str, float] = {}
     for entry in proc.iterdir():
         if not entry.name.isdigit():
@@ -43,10 +56,8 @@ def process_seconds(server_marker: str, proc: Path = PROC) -> dict[str, float]:
         except OSError:
             continue
         cmdline = raw.replace(b"\0", b" ").decode("utf-8", "replace")
-        fields = stat.rsplit(")", 1)[1].split()  # the name in parentheses may hold spaces
-        seconds = (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
         kind = _kind_of(int(entry.name), cmdline, server_marker)
-        out[kind] = out.get(kind, 0.0) + seconds
+        out[kind] = out.get(kind, 0.0) + stat_seconds(stat)
     return out
 
 

@@ -255,6 +255,17 @@ def test_slices_of_a_scenario_merge_into_one_result():
     assert merged("none", []).req_per_s == 0.0
 
 
+def test_one_process_seconds_are_read_and_an_unknown_or_garbled_one_is_zero(proc):
+    from benchmarks.cpu import pid_seconds
+
+    _fake_process(proc, 10, "gunicorn: a) worker", "gunicorn --bind 127.0.0.1:8123", 250, 50)
+    (proc / "11").mkdir()
+    (proc / "11" / "stat").write_text("11 (short) S 0")
+    assert pid_seconds(10, proc) == 3.0
+    assert pid_seconds(99, proc) == 0.0  # no such process
+    assert pid_seconds(11, proc) == 0.0  # too few fields
+
+
 @pytest.mark.skipif(not PROC_EXISTS, reason="needs Linux /proc")
 def test_on_this_machine_the_client_process_is_found_and_has_used_cpu():
     from benchmarks.cpu import process_seconds
