@@ -1,6 +1,6 @@
 """Exchange P1: answering a data request for 10 fields from 3 registers (policy check, one
-ledger entry per record) under gunicorn (2 workers) on PostgreSQL, beside a bare DRF
-endpoint that authenticates the same agency token.
+ledger entry per register read: each holds one record about the person) under gunicorn (2
+workers) on PostgreSQL, beside a bare DRF endpoint that authenticates the same agency token.
 
 Goal (issue 5): >= 300 requests/s, p95 <= 50 ms, >= 50% of the bare endpoint's rate.
 """

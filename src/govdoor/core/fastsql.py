@@ -59,12 +59,25 @@ def insert_one(instance: M) -> M:
     return inserted(instance)
 
 
-def select_columns(model: type[models.Model], alias: str | None = None) -> str:
-    """The model's concrete columns, quoted, in the order `models_from_rows` reads them;
-    qualified by a table alias when the statement joins several tables."""
+def select_columns(
+    model: type[models.Model], alias: str | None = None, *, only: Sequence[str] | None = None
+) -> str:
+    """The model's concrete columns (or those of the `only` attribute names, in model order),
+    quoted, in the order `models_from_rows` reads them; qualified by a table alias when the
+    statement joins several tables."""
     qn = connection.ops.quote_name
     prefix = f"{qn(alias)}." if alias else ""
-    return ", ".join(prefix + qn(str(f.column)) for f in model._meta.concrete_fields)
+    return ", ".join(prefix + qn(str(f.column)) for f in _fields(model, only))
+
+
+def _fields(model: type[models.Model], only: Sequence[str] | None) -> list[Any]:
+    fields = list(model._meta.concrete_fields)
+    if only is None:
+        return fields
+    unknown = set(only) - {f.attname for f in fields}
+    if unknown:
+        raise ValueError(f"{model.__name__} has no column {sorted(unknown)}")
+    return [f for f in fields if f.attname in only]
 
 
 def column_count(model: type[models.Model]) -> int:
@@ -72,9 +85,12 @@ def column_count(model: type[models.Model]) -> int:
     return len(model._meta.concrete_fields)
 
 
-def models_from_rows(model: type[M], rows: Sequence[Sequence[Any]]) -> list[M]:
-    """Instances of `model` from rows of `select_columns(model)`, converted as the ORM does."""
-    names, converters = _loader(model, connection.vendor)
+def models_from_rows(
+    model: type[M], rows: Sequence[Sequence[Any]], *, only: Sequence[str] | None = None
+) -> list[M]:
+    """Instances of `model` from rows of `select_columns(model, only=...)`, converted as the
+    ORM does; the columns left out are deferred (as `.only()` leaves them: read on access)."""
+    names, converters = _loader(model, connection.vendor, None if only is None else tuple(only))
     out = []
     for values in rows:
         converted = list(values)
@@ -85,9 +101,11 @@ def models_from_rows(model: type[M], rows: Sequence[Sequence[Any]]) -> list[M]:
 
 
 @functools.cache
-def _loader(model: type[models.Model], vendor: str) -> tuple[list[str], list[tuple[int, Any]]]:
+def _loader(
+    model: type[models.Model], vendor: str, only: tuple[str, ...] | None
+) -> tuple[list[str], list[tuple[int, Any]]]:
     """The attribute names and, per column that needs one, the ORM's chain of converters."""
-    fields = model._meta.concrete_fields
+    fields = _fields(model, only)
     converters = []
     for index, f in enumerate(fields):
         col = f.get_col(model._meta.db_table)

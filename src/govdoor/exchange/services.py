@@ -2,13 +2,15 @@
 
 Why a request is checked before anything is read: a refusal must disclose nothing and leave
 no ledger entry, only its own DataRequest row with the reason. An answered request reads
-through `registries.selectors.records_read_for`, which appends one ledger entry per record in
-the same transaction; if the ledger cannot write, the transaction rolls back and nothing
-leaves (503).
+through `registries.selectors.subject_records_read_for`, which appends one ledger entry per
+register read (naming the personal fields asked of it) with the request's row, in the read's
+own statement on PostgreSQL and its transaction elsewhere; if the ledger cannot write,
+nothing is committed and nothing leaves (503).
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import uuid
@@ -17,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from govdoor.core import clock
@@ -303,8 +305,9 @@ def _plan(
 def _read(
     *, plan: _Plan, requester: Organisation, person_id: uuid.UUID, request: DataRequest
 ) -> dict[str, Any]:
-    """The minimised answer; `request` (the answered request's row) is written by the first
-    read, with its ledger entries (one statement on PostgreSQL)."""
+    """The minimised answer: the person's records in every register asked, read with their
+    ledger entries (one per register that holds a record about them) and `request` (the
+    answered request's row), in one statement on PostgreSQL."""
     caller = registers.Caller(
         organisation=requester,
         is_agency=True,
@@ -312,45 +315,26 @@ def _read(
         legal_basis=plan.purpose.legal_basis,
     )
     reads = plan.reads()
-    found = _records_of(person_id=person_id, plan=plan, codes=sorted(reads))
-    union = sorted(set().union(*reads.values()))
-    # One read for all registers when the union of names picks no unasked field anywhere
-    # (one transaction block instead of one per register); otherwise one read per register.
-    together = all(
-        set(union) & set(plan.registers[code].field_names) == names for code, names in reads.items()
-    )
-    batches = [sorted(reads)] if together else [[code] for code in sorted(reads)]
-    data: dict[str, list[dict[str, Any]]] = {code: [] for code in reads}
-    scope = selectors.GrantScope(requester.pk, plan.purpose.code, reads)
-    companions = [request]  # batches is never empty (no reads is one empty batch)
-    with selectors.grant_scope(scope):
-        for batch in batches:
-            records = [r for code in batch for r in found[code]]
-            only = union if together else sorted(reads[batch[0]])
-            # No savepoint: a failure ends data_request_answer's own block, which rolls back.
-            values = registers.records_read_for(
-                records=records, caller=caller, only=only, savepoint=False, companions=companions
-            )
-            companions = []
-            for record, value in zip(records, values, strict=True):
-                code = record.register.code
-                data[code].append(_minimise(code, value, plan))
-    return data
-
-
-def _records_of(*, person_id: uuid.UUID, plan: _Plan, codes: Sequence[str]) -> dict[str, list[Any]]:
-    """The person's records in each register, in one query."""
     chosen = []
-    for code in codes:
+    for code in sorted(reads):
         register = plan.registers[code]
         if not register.subject_field:
             raise DomainError(_("%(r)s has no subject.") % {"r": code}, field="fields")
         chosen.append(register)
-    found: dict[str, list[Any]] = {code: [] for code in codes}
-    if chosen:
-        for record in registers.records_of_subject(registers=chosen, subject_id=person_id):
-            found[record.register.code].append(record)
-    return found
+    data: dict[str, list[dict[str, Any]]] = {code: [] for code in reads}
+    scope = selectors.GrantScope(requester.pk, plan.purpose.code, reads)
+    with selectors.grant_scope(scope):
+        found = registers.subject_records_read_for(
+            registers=chosen,
+            subject_id=person_id,
+            caller=caller,
+            names=reads,
+            companions=[request],
+        )
+    for record, values in found:
+        code = record.register.code
+        data[code].append(_minimise(code, values, plan))
+    return data
 
 
 def _minimise(code: str, values: dict[str, Any], plan: _Plan) -> dict[str, Any]:
@@ -364,6 +348,18 @@ def _minimise(code: str, values: dict[str, Any], plan: _Plan) -> dict[str, Any]:
 
 def _request(**kwargs: Any) -> DataRequest:
     return DataRequest(created_at=clock.now(), **kwargs)
+
+
+def _unknown_subject_check(person_id: uuid.UUID, request: DataRequest) -> None:
+    """Nothing was found about an opaque id: NotFound (404) if no such person exists, with the
+    request's row (already written with the read) marked refused for that reason."""
+    try:
+        person_get(person_id)
+    except NotFound as exc:
+        DataRequest.objects.filter(pk=request.pk).update(
+            status=DataRequest.Status.REFUSED, reason=str(exc.detail)[:500]
+        )
+        raise
 
 
 def data_request_answer(
@@ -387,14 +383,16 @@ def data_request_answer(
         fields=sorted(set(fields)),
     )
     try:
-        with transaction.atomic():
+        # Top level, the read and its writes are one statement (a transaction of its own on
+        # PostgreSQL); inside a caller's transaction, a savepoint keeps a refusal's record.
+        with transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext():
             plan = _plan(
                 requester=requester, person_id=person_id, purpose_code=purpose_code, fields=fields
             )
             request = _request(status=DataRequest.Status.ANSWERED, **base)
             data = _read(plan=plan, requester=requester, person_id=person_id, request=request)
             if not known and not any(data.values()):
-                person_get(person_id)  # no record about them: an unknown person is a 404
+                _unknown_subject_check(person_id, request)
     except (Refused, Unavailable) as exc:
         status = (
             DataRequest.Status.REFUSED if isinstance(exc, Refused) else DataRequest.Status.FAILED

@@ -55,6 +55,64 @@ def _cte_sql(rows: int, companions: tuple[str, ...] = ()) -> str:
     )
 
 
+@functools.cache  # per read statement, candidate count and companion shapes (a few each)
+def _read_cte_sql(read: str, key: str, rows: int, companions: tuple[str, ...] = ()) -> str:
+    """`_cte_sql` with a read in front: the access's SELECT ("r") and, for each candidate
+    entry, the key (a column of the read) whose presence in the read's rows decides whether
+    that entry is written. One statement, so in autocommit it is its own transaction: the
+    read and its entries commit together without a BEGIN and a COMMIT round trip. Each row
+    of the read comes back with the counts of entries and records written."""
+    return (
+        f'WITH "r" AS ({read}), "v"("h", "s", "b", "n", "k") AS (VALUES '
+        + ", ".join(["(%s::bytea, %s, %s, %s, %s)"] * rows)
+        + '), "e" AS ('
+        ' INSERT INTO "ledger_entry" ("leaf_hash", "queued_at", "xid")'
+        ' SELECT "v"."h", %s, pg_current_xact_id()::text::bigint FROM "v"'
+        f' WHERE EXISTS (SELECT 1 FROM "r" WHERE "r".{key} = "v"."k") ORDER BY "v"."n"'
+        ' RETURNING "id", "leaf_hash"),'
+        ' "w" AS ('
+        ' INSERT INTO "ledger_record" ("entry_id", "subject_ref", "body")'
+        ' SELECT "e"."id", "v"."s", "v"."b" FROM "e" JOIN "v" ON "v"."h" = "e"."leaf_hash"'
+        ' RETURNING "entry_id")'
+        + "".join(f', "c{n}" AS ({sql})' for n, sql in enumerate(companions))
+        + ' SELECT "r".*, (SELECT count(*) FROM "e"), (SELECT count(*) FROM "w") FROM "r"'
+    )
+
+
+def read_insert(
+    read: tuple[str, Sequence[Any]],
+    *,
+    key: tuple[str, int],
+    rows: Sequence[tuple[Any, Row]],
+    queued_at: dt.datetime,
+    companions: Sequence[models.Model] = (),
+) -> list[tuple[Any, ...]]:
+    """PostgreSQL only: run `read` (SQL, parameters) and, in the same statement, insert the
+    candidate `rows` (key, row) whose key the read's rows hold in column `key` (quoted name,
+    index), and the companions; the read's rows. A mismatch of entries and records (two equal
+    leaf hashes: a broken random source) raises RuntimeError, so nothing read is disclosed."""
+    if not rows:
+        raise ValueError("a read with its entries needs at least one candidate entry")
+    sql, read_params = read
+    inserts = [fastsql.insert_statement(instance) for instance in companions]
+    params: list[Any] = list(read_params)
+    for n, (candidate, row) in enumerate(rows):
+        params.extend((*row, n, candidate))
+    params.append(queued_at)
+    for _sql, values in inserts:
+        params.extend(values)
+    statement = _read_cte_sql(sql, key[0], len(rows), tuple(sql for sql, _values in inserts))
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        result = cursor.fetchall()
+    expected = len({row[key[1]] for row in result} & {candidate for candidate, _row in rows})
+    if any(r[-2] != expected or r[-1] != expected for r in result):
+        raise RuntimeError("ledger rows and their entries do not match one to one")
+    for instance in companions:
+        fastsql.inserted(instance)
+    return [r[:-2] for r in result]
+
+
 def rows_insert(
     rows: Sequence[Row], *, queued_at: dt.datetime, companions: Sequence[models.Model] = ()
 ) -> list[int]:

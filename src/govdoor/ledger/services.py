@@ -19,7 +19,7 @@ import itertools
 import logging
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,6 +41,7 @@ __all__ = [
     "LedgerEntryIn",
     "QueuedEntry",
     "ledger_append",
+    "ledger_append_for_read",
     "ledger_append_for_subjects",
     "ledger_append_many",
 ]
@@ -168,6 +169,57 @@ def ledger_append_many(
     return _chunks_write(
         chunks, lambda chunk: _rows_build(chunk, stamp, prefixes), at, companions=companions
     )
+
+
+def ledger_append_for_read(
+    *,
+    read: tuple[str, Sequence[Any]],
+    key: tuple[str, int],
+    entries: Mapping[Any, LedgerEntryIn],
+    companions: Sequence[models.Model] = (),
+) -> list[tuple[Any, ...]]:
+    """Run an access's read (SQL, parameters) and queue the entries of what it found: one
+    entry per key of `entries` that the read's rows hold in column `key` (quoted name in the
+    read's output, index in its rows); the read's rows, in no particular order.
+
+    Why: an access whose entries follow from what the read finds (the exchange: one entry per
+    register that holds a record about the person) need not read, then write, then commit.
+    On PostgreSQL the read, the entries and the companions are one statement: inside the
+    caller's transaction when there is one, otherwise a transaction of its own (two round
+    trips fewer). Elsewhere (or with no candidate entry) the read and the writes run in one
+    transaction. Either way the read's rows are returned only once their entries are
+    written; if they cannot be, Unavailable (503), with the caller's transaction marked for
+    rollback.
+    """
+    at = clock.now()
+    keyed = list(entries.items())
+    rows = _rows_build([e for _key, e in keyed], leaf.timestamp(at), {})
+    if connection.vendor == "postgresql" and rows:
+        candidates = [(k, row) for (k, _e), row in zip(keyed, rows, strict=True)]
+        try:
+            found = bulk.read_insert(
+                read, key=key, rows=candidates, queued_at=at, companions=companions
+            )
+        except DatabaseError as exc:
+            if connection.in_atomic_block:
+                transaction.set_rollback(True)
+            logger.error("ledger append failed", extra={"entries": len(rows)})
+            raise Unavailable(_unwritable()) from exc
+        present = {r[key[1]] for r in found}
+        if any(candidate in present for candidate, _row in candidates):
+            _kick_on_commit()
+        return found
+    # No savepoint: a failure here fails the caller's innermost block, which rolls back.
+    with transaction.atomic(savepoint=False):
+        with connection.cursor() as cursor:
+            cursor.execute(*read)
+            found = cursor.fetchall()
+        present = {r[key[1]] for r in found}
+        written = [row for (k, _e), row in zip(keyed, rows, strict=True) if k in present]
+        _rows_write(written, queued_at=at, companions=companions)
+        if written:
+            _kick_on_commit()
+    return found
 
 
 def _chunks_write(
@@ -299,7 +351,12 @@ def _rows_write(
     except DatabaseError as exc:
         transaction.set_rollback(True)
         logger.error("ledger append failed", extra={"entries": len(rows)})
-        raise Unavailable(_("The data-use ledger cannot record this access right now.")) from exc
+        raise Unavailable(_unwritable()) from exc
+
+
+def _unwritable() -> str:
+    """The 503's reason, translated in the request's language when raised."""
+    return _("The data-use ledger cannot record this access right now.")
 
 
 # --- the sequencer kick -----------------------------------------------------------------------

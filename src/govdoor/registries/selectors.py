@@ -12,7 +12,7 @@ import datetime as dt
 import functools
 import importlib
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -139,35 +139,70 @@ def records_search(
     return qs.order_by("id")
 
 
-def records_of_subject(*, registers: Sequence[Register], subject_id: Any) -> list[Record]:
-    """The live records about one subject in each of `registers`, in one query, with their
-    register attached (no join: the caller has the registers loaded). Rows, not values:
-    values go through `records_read_for`.
+def subject_records_read_for(
+    *,
+    registers: Sequence[Register],
+    subject_id: Any,
+    caller: Caller,
+    names: Mapping[str, Collection[str]],
+    companions: Sequence[models.Model] = (),
+) -> list[tuple[Record, dict[str, Any]]]:
+    """One subject's live records in each of `registers` (in id order), each with its values
+    of `names[register code]`, and one ledger entry per register read that holds personal
+    data and a record about them; `companions` are written with the entries.
 
-    Why SQL of its own: this is the hot path of every data request, and compiling the ORM
-    query (or a raw queryset's column mapping) costs more than the database takes to answer
-    it; the statement is built once per backend and register count (`core.fastsql`).
+    The entry of a register lists the personal fields asked of it (`names`), whether or not
+    each record fills them: the answer carries every asked field, an empty one included. The
+    right to read each register is checked before anything is read. On PostgreSQL the read
+    and its entries are one statement (see `ledger_append_for_read`): this is the hot path
+    of every data request, so the SQL is built once per backend and register count.
     """
     if not registers:
-        return []
+        raise ValueError("a subject's records are read from at least one register")
     by_id = {register.pk: register for register in registers}
     register_pk = Record._meta.get_field("register").target_field  # type: ignore[union-attr]
-    params = [register_pk.get_db_prep_value(pk, connection) for pk in by_id]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _records_of_subject_sql(connection.vendor, len(by_id)), [*params, str(subject_id)]
-        )
-        rows = fastsql.models_from_rows(Record, cursor.fetchall())
-    for row in rows:
-        row.register = by_id[row.register_id]
-    return rows
+    keys = [register_pk.get_db_prep_value(pk, connection) for pk in by_id]
+    entries = {}
+    for key, register in zip(keys, by_id.values(), strict=True):
+        if register.holds_personal_data:
+            fields = sorted(f for f in register.personal_fields if f in names[register.code])
+            entries[key] = _ledger_entry(
+                subject_id=str(subject_id),
+                actor_org=caller.org_code,
+                actor_user=caller.user_id,
+                action=_right_for(caller, register, fields),
+                purpose=caller.purpose,
+                legal_basis=caller.legal_basis or f"register:{register.code}",
+                fields=fields,
+            )
+    read = (_records_of_subject_sql(connection.vendor, len(keys)), [*keys, str(subject_id)])
+    rows = _ledger_append_for_read()(
+        read=read, key=_REGISTER_KEY, entries=entries, companions=companions
+    )
+    records = fastsql.models_from_rows(
+        Record, sorted(rows, key=lambda row: row[0]), only=_SUBJECT_READ
+    )
+    out = []
+    for record in records:
+        record.register = register = by_id[record.register_id]
+        wanted = names[register.code]
+        out.append((record, {k: v for k, v in merged(record).items() if k in wanted}))
+    return out
+
+
+# What a data request needs of a record (the rest stays deferred: ~a third of the row's
+# decoding, timestamps above all), and the register column as the ledger's statement names
+# it and as the read's rows hold it.
+_SUBJECT_READ = ("id", "register_id", "data", "personal", "subject_id")
+_REGISTER_KEY = ('"register_id"', _SUBJECT_READ.index("register_id"))
 
 
 @functools.cache
 def _records_of_subject_sql(vendor: str, registers: int) -> str:
     qn = connection.ops.quote_name
     return (
-        f"SELECT {fastsql.select_columns(Record)} FROM {qn(Record._meta.db_table)}"
+        f"SELECT {fastsql.select_columns(Record, only=_SUBJECT_READ)}"
+        f" FROM {qn(Record._meta.db_table)}"
         f" WHERE {qn('register_id')} IN ({', '.join(['%s'] * registers)})"
         f" AND {qn('subject_id')} = %s AND {qn('deleted_at')} IS NULL ORDER BY {qn('id')}"
     )
@@ -214,6 +249,12 @@ def _ledger_append_many() -> Any:
     return ledger_append_many
 
 
+def _ledger_append_for_read() -> Any:
+    from govdoor.ledger.services import ledger_append_for_read
+
+    return ledger_append_for_read
+
+
 def _ledger_entry(**kwargs: Any) -> Any:
     from govdoor.ledger.services import LedgerEntryIn
 
@@ -250,8 +291,6 @@ def records_read_for(
     action: str | None = None,
     versions: dict[Any, RecordVersion] | None = None,
     only: Sequence[str] | None = None,
-    savepoint: bool = True,
-    companions: Sequence[models.Model] = (),
 ) -> list[dict[str, Any]]:
     """The values of `records` for `caller`: checks the right, writes one ledger entry each.
 
@@ -261,14 +300,11 @@ def records_read_for(
     Every right is checked before anything is written, and the entries of all records go to
     the ledger in one statement; if it cannot write, `Unavailable` propagates and nothing is
     returned. Inside a caller's transaction the read is a savepoint, so a caller that goes on
-    after a refusal or a 503 can; `savepoint=False` is for a caller whose own block ends
-    with the read's failure (the exchange's data request: one statement fewer each way).
-    `companions` are new rows of the access itself (the exchange's request record) that the
-    ledger writes with the entries, in one statement where the database allows, and that are
-    written even when the read needs no entry.
+    after a refusal or a 503 can. One person's records across registers, read with their
+    entries in one statement: `subject_records_read_for`.
     """
-    with transaction.atomic(savepoint=savepoint):
-        return _records_read(records, caller, action, versions, only, companions)
+    with transaction.atomic():
+        return _records_read(records, caller, action, versions, only)
 
 
 def _records_read(
@@ -277,7 +313,6 @@ def _records_read(
     action: str | None,
     versions: dict[Any, RecordVersion] | None,
     only: Sequence[str] | None,
-    companions: Sequence[models.Model] = (),
 ) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     entries: list[Any] = []
@@ -302,8 +337,8 @@ def _records_read(
                 )
             )
         out.append(data)
-    if entries or companions:
-        _ledger_append_many()(entries=entries, companions=companions)
+    if entries:
+        _ledger_append_many()(entries=entries)
     return out
 
 

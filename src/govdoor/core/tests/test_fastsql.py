@@ -54,3 +54,35 @@ def test_an_instance_without_its_key_is_refused():
     row.pk = None
     with pytest.raises(ValueError):
         insert_one(row)
+
+
+def test_rows_of_some_columns_load_as_the_orm_would_with_the_rest_deferred():
+    from govdoor.core import clock
+    from govdoor.core.fastsql import models_from_rows, select_columns
+
+    org = _organisation()
+    made = DataRequest.objects.create(
+        requester=org,
+        subject_ref="s-1",
+        purpose_code="p",
+        fields=["population.street"],
+        status=DataRequest.Status.ANSWERED,
+        created_at=clock.now(),
+    )
+    only = ("id", "fields", "created_at")
+    columns = select_columns(DataRequest, only=only)
+    assert columns.count(",") == 2
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {columns} FROM {DataRequest._meta.db_table}")
+        (row,) = models_from_rows(DataRequest, cursor.fetchall(), only=only)
+    assert (row.pk, row.fields, row.created_at) == (made.pk, made.fields, made.created_at)
+    assert row.get_deferred_fields() == {
+        "requester_id",
+        "subject_ref",
+        "purpose_code",
+        "status",
+        "reason",
+    }
+    assert row.status == DataRequest.Status.ANSWERED  # loaded on access, as with .only()
+    with pytest.raises(ValueError, match="no column"):
+        select_columns(DataRequest, only=("id", "nope"))

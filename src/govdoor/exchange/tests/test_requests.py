@@ -198,6 +198,19 @@ def test_an_unknown_person_answers_404(tax_api, policy, population):
     assert response.status_code == 404
 
 
+@pytest.mark.django_db(transaction=True)
+def test_at_top_level_a_request_about_an_unknown_person_is_kept_as_refused(
+    tax_api, policy, population
+):
+    """The request's row is written with the read (nothing found); finding then that no such
+    person exists turns it into a refusal with the reason, and the answer is a 404."""
+    response = ask(tax_api, PersonFactory.build(), ["population.street"])
+    assert response.status_code == 404
+    assert Entry.objects.count() == 0
+    request = DataRequest.objects.get()
+    assert request.status == DataRequest.Status.REFUSED and "No such person" in request.reason
+
+
 def test_without_a_token_or_without_the_exchange_scope_nothing_is_answered(person, policy, tax):
     assert ask(APIClient(), person, ["population.street"]).status_code in (401, 403)
     api = APIClient()
@@ -243,31 +256,95 @@ def test_a_ledger_that_cannot_write_answers_503_and_discloses_nothing(
     assert DataRequest.objects.get().status == DataRequest.Status.FAILED
 
 
-def test_three_registers_answer_in_one_request_with_one_entry_per_record(
-    tax_api, person, policy, purpose, tax
-):
+def _vehicles_allowed(purpose, tax, fields=("plate", "make")):
     vehicles = vehicles_register(PolicyFactory().keeper)
-    for n in (1, 2):
-        record_create(
-            register=vehicles,
-            data=vehicle(n, owner_id=str(person.pk)),
-            actor=keeper_caller(vehicles.organisation),
-        )
-    purpose.allowed_fields = [*purpose.allowed_fields, "vehicles.plate", "vehicles.make"]
+    purpose.allowed_fields = [*purpose.allowed_fields, *(f"vehicles.{f}" for f in fields)]
     purpose.save()
     PolicyFactory(
         purpose=purpose,
         requester=tax,
         keeper=vehicles.organisation,
         register_code="vehicles",
-        fields=["plate", "make"],
+        fields=list(fields),
     )
-    response = ask(tax_api, person, ["population.street", "vehicles.plate", "vehicles.make"])
+    return vehicles
+
+
+def _entry_bodies():
+    return sorted(Record.objects.values_list("body", flat=True))
+
+
+def test_registers_answer_in_one_request_with_one_entry_per_register_read(
+    tax_api, person, policy, purpose, tax
+):
+    vehicles = _vehicles_allowed(purpose, tax, fields=("plate", "make", "owner_id"))
+    for n in (1, 2):
+        record_create(
+            register=vehicles,
+            data=vehicle(n, owner_id=str(person.pk)),
+            actor=keeper_caller(vehicles.organisation),
+        )
+    fields = ["population.street", "vehicles.plate", "vehicles.make", "vehicles.owner_id"]
+    response = ask(tax_api, person, fields)
     assert response.status_code == 200
     data = response.json()["data"]
     assert sorted(v["plate"] for v in data["vehicles"]) == ["AB-001", "AB-002"]
-    assert set(data["vehicles"][0]) == {"plate", "make"}
-    assert Entry.objects.count() == 3
+    assert set(data["vehicles"][0]) == {"plate", "make", "owner_id"}
+    # Two registers read (the two vehicles in one read): two entries, each naming the
+    # personal fields asked of its register, under the same subject.
+    bodies = _entry_bodies()
+    assert len(bodies) == 2 and Entry.objects.count() == 2
+    assert sorted(
+        b.count('"fields":["owner_id"]') + 2 * b.count('"fields":["street"]') for b in bodies
+    ) == [1, 2]
+    assert all(f'"subject":"{person.pk}"' in b for b in bodies)
+
+
+def test_a_register_without_a_record_about_the_person_gets_no_entry(
+    tax_api, person, policy, purpose, tax
+):
+    _vehicles_allowed(purpose, tax)
+    response = ask(tax_api, person, ["population.street", "vehicles.plate"])
+    assert response.status_code == 200
+    assert response.json()["data"] == {
+        "population": [{"street": "High Street 1"}],
+        "vehicles": [],
+    }
+    (body,) = _entry_bodies()
+    assert '"fields":["street"]' in body
+
+
+def test_a_plain_register_read_needs_no_entry_but_keeps_the_request_row(
+    tax_api, person, policy, purpose, tax
+):
+    """Only plain fields asked of vehicles: its entry names no personal field, yet the read
+    of the person's vehicles is still an access about them, so it is ledgered."""
+    vehicles = _vehicles_allowed(purpose, tax)
+    record_create(
+        register=vehicles,
+        data=vehicle(1, owner_id=str(person.pk)),
+        actor=keeper_caller(vehicles.organisation),
+    )
+    assert ask(tax_api, person, ["vehicles.plate"]).status_code == 200
+    (body,) = _entry_bodies()
+    assert '"fields":[]' in body
+    assert DataRequest.objects.get().status == DataRequest.Status.ANSWERED
+
+
+def test_an_asked_field_the_record_leaves_empty_is_answered_empty_and_ledgered(
+    tax_api, policy, population
+):
+    """The entry names what was asked and answered: an empty answer says something too."""
+    person = PersonFactory()
+    data = {"person_id": str(person.pk), "given_name": "Ann", "street": "Mill Lane 2"}
+    record_create(register=population, data=data, actor=keeper_caller(population.organisation))
+    response = ask(tax_api, person, ["population.street", "population.birth_date"])
+    assert response.status_code == 200
+    assert response.json()["data"] == {
+        "population": [{"birth_date": None, "street": "Mill Lane 2"}]
+    }
+    (body,) = _entry_bodies()
+    assert '"fields":["birth_date","street"]' in body
 
 
 def test_the_request_list_shows_my_organisations_requests_only_in_bounded_queries(
@@ -349,15 +426,59 @@ def test_one_answered_request_takes_a_bounded_number_of_queries(tax_api, person,
         response = ask(tax_api, person, ["population.street", "population.age_over_18"])
     assert response.status_code == 200
     statements = [q["sql"] for q in ctx.captured_queries]
-    # The token; the request's transaction (a savepoint inside the test's: 2); the person's
-    # objections (the purpose is not mandatory); the records (one query for every register
-    # asked); one statement for all entries and the request row on PostgreSQL (on SQLite
-    # two for the entries, one for the request row).
+    # The token; the request's savepoint inside the test's transaction (2: at top level there
+    # is none); the person's objections (the purpose is not mandatory); then on PostgreSQL
+    # one statement reads the records of every register asked and writes their entries and
+    # the request row; on SQLite the records, two inserts for the entries, one for the row.
     # Purpose, policies, registers and the organisation are cached.
-    bound = 6 if connection.vendor == "postgresql" else 8
+    bound = 5 if connection.vendor == "postgresql" else 8
     assert len(statements) <= bound, "\n".join(s[:100] for s in statements)
     writes = [s for s in statements if "exchange_datarequest" in s]
     assert len(writes) == 1
     if connection.vendor == "postgresql":
-        assert "ledger_entry" in writes[0]
+        assert "ledger_entry" in writes[0] and "registries_record" in writes[0]
     assert not any("exchange_accesspolicy" in s or "exchange_purpose" in s for s in statements)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_at_top_level_the_answer_is_one_statement_and_a_refusing_ledger_commits_none_of_it(
+    tax_api, person, policy
+):
+    """No test transaction around the request: on PostgreSQL the read, its entry and the
+    request row are one statement in autocommit (a transaction of its own). A trigger that
+    refuses the entry leaves nothing of the answer behind, only the failure's record."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the single-statement answer is PostgreSQL's; SQLite runs a transaction")
+    seen = []
+
+    def watch(execute, sql, params, many, context):
+        if 'INSERT INTO "ledger_entry"' in sql:
+            seen.append((connection.in_atomic_block, connection.get_autocommit()))
+        return execute(sql, params, many, context)
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE FUNCTION test_ledger_full() RETURNS trigger LANGUAGE plpgsql"
+            " AS $$ BEGIN RAISE EXCEPTION 'ledger is full'; END $$"
+        )
+        cursor.execute(
+            "CREATE TRIGGER test_ledger_full BEFORE INSERT ON ledger_entry"
+            " FOR EACH ROW EXECUTE FUNCTION test_ledger_full()"
+        )
+    try:
+        with connection.execute_wrapper(watch):
+            refused = ask(tax_api, person, ["population.street"])
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TRIGGER test_ledger_full ON ledger_entry")
+            cursor.execute("DROP FUNCTION test_ledger_full()")
+    assert refused.status_code == 503 and "High Street" not in refused.content.decode()
+    assert Entry.objects.count() == 0 and Record.objects.count() == 0
+    assert list(DataRequest.objects.values_list("status", flat=True)) == ["failed"]
+
+    with connection.execute_wrapper(watch):
+        answered = ask(tax_api, person, ["population.street"])
+    assert answered.status_code == 200
+    assert seen == [(False, True), (False, True)]  # autocommit, no atomic block around it
+    assert Entry.objects.count() == 1 and Record.objects.get().subject_ref == str(person.pk)
+    assert sorted(DataRequest.objects.values_list("status", flat=True)) == ["answered", "failed"]

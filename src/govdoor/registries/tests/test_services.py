@@ -251,12 +251,16 @@ def test_a_bulk_load_keeps_text_with_tabs_backslashes_and_accents_intact(registe
     assert selectors.record_read_for(record=record, caller=keeper)["owner_id"] == odd
 
 
-def test_a_subjects_records_are_read_in_one_query_as_the_orm_would_load_them(register, keeper, org):
+def test_a_subjects_records_are_read_with_one_entry_per_register_as_the_orm_would_load_them(
+    register, keeper, org
+):
     from django.test.utils import CaptureQueriesContext
 
+    from govdoor.ledger.models import Record as LedgerRecord
     from govdoor.registries.tests.factories import vehicles_register
 
     other = vehicles_register(org, code="fleet")
+    empty = vehicles_register(org, code="empty")
     mine = [
         services.record_create(register=register, data=vehicle(1), actor=keeper),
         services.record_create(
@@ -269,22 +273,45 @@ def test_a_subjects_records_are_read_in_one_query_as_the_orm_would_load_them(reg
     )
     services.record_delete(record=gone, actor=keeper, reason="scrapped")
     services.record_create(register=register, data=vehicle(5), actor=keeper)  # someone else
+    before = LedgerRecord.objects.count()
+    names = {register.code: {"plate", "owner_id"}, other.code: {"plate"}, empty.code: {"plate"}}
     with CaptureQueriesContext(connection) as ctx:
-        found = selectors.records_of_subject(registers=[register, other], subject_id="person-1")
-    assert len(ctx.captured_queries) == 1
-    assert [r.pk for r in found] == sorted(r.pk for r in mine)
+        found = selectors.subject_records_read_for(
+            registers=[register, other, empty], subject_id="person-1", caller=keeper, names=names
+        )
+    if connection.vendor == "postgresql":
+        assert len(ctx.captured_queries) == 1  # the read and its entries
+    assert [r.pk for r, _values in found] == sorted(r.pk for r in mine)
+    for record, values in found:
+        assert set(values) == names[record.register.code]
+    # One entry per register that holds a record about them (not `empty`), each naming the
+    # personal fields asked of it.
+    bodies = list(LedgerRecord.objects.order_by("entry_id").values_list("body", flat=True))
+    bodies = bodies[before:]
+    assert len(bodies) == 2
+    assert all('"subject":"person-1"' in b and '"action":"read"' in b for b in bodies)
+    assert sorted(
+        b.count('"fields":["owner_id"]') + 2 * b.count('"fields":[]') for b in bodies
+    ) == [
+        1,
+        2,
+    ]
     loaded = {r.pk: r for r in Record.objects.filter(pk__in=[r.pk for r in mine])}
-    for row in found:
+    for row, _values in found:
         orm = loaded[row.pk]
-        assert (row.data, row.personal, row.subject_id, row.version, row.created_at) == (
+        assert (row.data, row.personal, row.subject_id) == (
             orm.data,
             orm.personal,
             orm.subject_id,
-            orm.version,
-            orm.created_at,
         )
+        # Only what a data request needs is read; the rest loads on access, as with .only().
+        assert row.get_deferred_fields() == {"version", "created_at", "updated_at", "deleted_at"}
+        assert (row.version, row.created_at) == (orm.version, orm.created_at)
         assert row.register in (register, other) and row.register.pk == orm.register_id
-    assert selectors.records_of_subject(registers=[], subject_id="person-1") == []
+    with pytest.raises(ValueError):
+        selectors.subject_records_read_for(
+            registers=[], subject_id="person-1", caller=keeper, names={}
+        )
 
 
 def test_a_caller_that_goes_on_after_the_ledger_refused_a_read_keeps_its_transaction(
