@@ -24,9 +24,7 @@ from django.db import connection, models
 
 from govdoor.core import fastsql
 from govdoor.ledger.models import Entry, Node, Record, Span
-
-# (leaf hash, subject ref, canonical record text)
-Row = tuple[bytes, str, str]
+from govdoor.ledger.rows import Row
 
 COPY_FROM = 64  # below this many rows, one INSERT statement (one round trip); from it on, COPY
 _COPY_CHUNK = 20_000

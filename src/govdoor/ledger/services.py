@@ -13,13 +13,10 @@ for what they actually read or disclose, and do it before disclosing.
 
 from __future__ import annotations
 
-import binascii
-import hashlib
 import itertools
 import logging
-import os
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,6 +29,7 @@ from govdoor.core.errors import Unavailable
 from govdoor.ledger import bulk, leaf, merkle, notes
 from govdoor.ledger.leaf import ACTIONS
 from govdoor.ledger.models import Checkpoint, Head, Record
+from govdoor.ledger.rows import LedgerEntryIn, prefix_checked, rows_build, rows_from
 from govdoor.ledger.selectors import nodes_get
 
 logger = logging.getLogger(__name__)
@@ -57,25 +55,6 @@ class QueuedEntry:
     id: int
     record: dict[str, Any]
     leaf_hash: bytes
-
-
-@dataclass(frozen=True, slots=True)
-class LedgerEntryIn:
-    """One entry for `ledger_append_many`: the same arguments as `ledger_append`."""
-
-    subject_id: str
-    actor_org: str
-    actor_user: str | None
-    action: str
-    purpose: str
-    legal_basis: str
-    fields: Sequence[str]
-
-    def __post_init__(self) -> None:
-        if isinstance(self.fields, str):
-            raise ValueError("fields are a sequence of non-empty field names")
-        if not isinstance(self.fields, tuple):
-            object.__setattr__(self, "fields", tuple(self.fields))
 
 
 def record_build(
@@ -167,7 +146,7 @@ def ledger_append_many(
     iterator = iter(entries)
     chunks = iter(lambda: list(itertools.islice(iterator, MANY_CHUNK)), [])
     return _chunks_write(
-        chunks, lambda chunk: _rows_build(chunk, stamp, prefixes), at, companions=companions
+        chunks, lambda chunk: rows_build(chunk, stamp, prefixes), at, companions=companions
     )
 
 
@@ -193,7 +172,7 @@ def ledger_append_for_read(
     """
     at = clock.now()
     keyed = list(entries.items())
-    rows = _rows_build([e for _key, e in keyed], leaf.timestamp(at), {})
+    rows = rows_build([e for _key, e in keyed], leaf.timestamp(at), {})
     if connection.vendor == "postgresql" and rows:
         candidates = [(k, row) for (k, _e), row in zip(keyed, rows, strict=True)]
         try:
@@ -250,45 +229,6 @@ def _chunks_write(
     return total
 
 
-def _rows_build(
-    entries: Sequence[LedgerEntryIn], at: str, prefixes: dict[tuple[Any, ...], str]
-) -> list[bulk.Row]:
-    """Leaf hash, subject and canonical text of each entry: the shared part of a record is
-    encoded once per distinct (action, actor, purpose, legal basis, fields)."""
-
-    def heads() -> Iterator[tuple[str, Any]]:
-        for e in entries:
-            key = (e.action, e.actor_org, e.actor_user, e.purpose, e.legal_basis, e.fields)
-            head = prefixes.get(key)
-            if head is None:
-                head = prefixes[key] = _prefix_checked(e, at)
-            yield head, e.subject_id
-
-    return _rows_from(heads(), len(entries))
-
-
-def _rows_from(pairs: Iterable[tuple[str, Any]], count: int) -> list[bulk.Row]:
-    """The rows of (record prefix, subject) pairs; the salts come from one call to the
-    random source."""
-    salts = memoryview(os.urandom(32 * count))
-    b64, sha, string = binascii.b2a_base64, hashlib.sha256, leaf.json_string
-    rows: list[bulk.Row] = []
-    add = rows.append
-    offset = 0
-    try:
-        for head, subject_id in pairs:
-            subject = subject_id if type(subject_id) is str else str(subject_id)
-            if len(subject) > leaf.SUBJECT_MAX or not subject.strip():
-                leaf.subject_check(subject)
-            salt = b64(salts[offset : offset + 32], newline=False).decode("ascii")
-            offset += 32
-            text = head + salt + '","subject":' + string(subject) + ',"v":1}'
-            add((sha(b"\x00" + text.encode("utf-8")).digest(), subject, text))
-    except UnicodeEncodeError:
-        raise ValueError("a ledger record cannot hold lone surrogate code points") from None
-    return rows
-
-
 def ledger_append_for_subjects(
     *,
     subject_ids: Sequence[Any],
@@ -313,30 +253,10 @@ def ledger_append_for_subjects(
         legal_basis=legal_basis,
         fields=fields,
     )
-    head = _prefix_checked(template, leaf.timestamp(at))
+    head = prefix_checked(template, leaf.timestamp(at))
     chunks = (subject_ids[n : n + MANY_CHUNK] for n in range(0, len(subject_ids), MANY_CHUNK))
     return _chunks_write(
-        chunks, lambda chunk: _rows_from(((head, s) for s in chunk), len(chunk)), at
-    )
-
-
-def _prefix_checked(e: LedgerEntryIn, at: str) -> str:
-    sorted_fields = leaf.shared_parts_check(
-        actor_org=e.actor_org,
-        actor_user=e.actor_user,
-        action=e.action,
-        purpose=e.purpose,
-        legal_basis=e.legal_basis,
-        fields=e.fields,
-    )
-    return leaf.prefix(
-        action=e.action,
-        actor_org=e.actor_org,
-        actor_user=e.actor_user,
-        at=at,
-        sorted_fields=sorted_fields,
-        legal_basis=e.legal_basis,
-        purpose=e.purpose,
+        chunks, lambda chunk: rows_from(((head, s) for s in chunk), len(chunk)), at
     )
 
 

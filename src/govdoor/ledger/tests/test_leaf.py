@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from govdoor.core.clock import now
 from govdoor.ledger import leaf, merkle, services
+from govdoor.ledger.rows import rows_build
 
 # Any unicode JCS can represent (everything but lone surrogates), controls and quotes included,
 # with the characters an encoder is most likely to get wrong drawn more often.
@@ -62,7 +63,7 @@ def test_bulk_rows_carry_the_same_bytes_and_leaf_hashes_as_rfc8785(drawn):
         for r in drawn
     ]
     at = leaf.timestamp()
-    rows = services._rows_build(entries, at, {})
+    rows = rows_build(entries, at, {})
     for row, r in zip(rows, drawn, strict=True):
         digest, subject, text = row
         decoded = json.loads(text)
@@ -78,7 +79,7 @@ def test_salts_are_32_random_bytes_and_never_repeat():
         subject_id="s", actor_org="o", actor_user=None, action="read", purpose="p",
         legal_basis="l", fields=["a"],
     )  # fmt: skip
-    rows = services._rows_build([entry] * 2000, leaf.timestamp(), {})
+    rows = rows_build([entry] * 2000, leaf.timestamp(), {})
     salts = {json.loads(text)["salt"] for _, _, text in rows}
     assert len(salts) == 2000
     assert all(len(base64.b64decode(s, validate=True)) == 32 for s in salts)
@@ -93,7 +94,7 @@ def test_lone_surrogates_are_refused_like_rfc8785_refuses_them(where):
     key = {"subject": "subject_id"}.get(where, where)
     values[key] = ["a\ud800"] if where == "fields" else "a\ud800"
     with pytest.raises(ValueError):
-        services._rows_build([services.LedgerEntryIn(**values)], leaf.timestamp(), {})
+        rows_build([services.LedgerEntryIn(**values)], leaf.timestamp(), {})
     record = services.record_build(**values)
     with pytest.raises(ValueError):
         services.leaf_bytes(record)
