@@ -30,51 +30,60 @@ COPY_FROM = 64  # below this many rows, one INSERT statement (one round trip); f
 _COPY_CHUNK = 20_000
 
 
-@functools.cache  # at most COPY_FROM - 1 row counts, times the few shapes of companion rows
-def _cte_sql(rows: int, companions: tuple[str, ...] = ()) -> str:
+@functools.cache  # per row count (below COPY_FROM), companion shapes and read (a few each)
+def _cte_sql(
+    rows: int, companions: tuple[str, ...] = (), read: tuple[str, str] | None = None
+) -> str:
     """One statement for `rows` entries and their records, and the companion INSERTs. The
     rows come as a VALUES list: PostgreSQL plans it in half the time it takes to parse the
     same rows sent as bytea and text arrays through unnest (measured: 0.56 against 0.89 ms
     for three entries). A data-modifying WITH query runs to completion whether or not the
-    main query reads it, so the companions need no RETURNING."""
+    main query reads it, so the companions need no RETURNING.
+
+    With `read` (the access's SELECT and the quoted name of one of its columns) the SELECT
+    comes first ("r"), each row carries a key ("k"), only the rows whose key the read's rows
+    hold are written, and the statement answers the read's rows, each with the counts of
+    entries and records written. In autocommit it is a transaction of its own: the read and
+    its entries commit together without a BEGIN and a COMMIT round trip."""
+    key = ', "k"' if read else ""
+    found = f' WHERE EXISTS (SELECT 1 FROM "r" WHERE "r".{read[1]} = "v"."k")' if read else ""
+    answer = (
+        ' SELECT "r".*, (SELECT count(*) FROM "e"), (SELECT count(*) FROM "w") FROM "r"'
+        if read
+        else ' SELECT "e"."id", "e"."leaf_hash", (SELECT count(*) FROM "w") FROM "e"'
+    )
     return (
-        'WITH "v"("h", "s", "b", "n") AS (VALUES '
-        + ", ".join(["(%s::bytea, %s, %s, %s)"] * rows)
+        (f'WITH "r" AS ({read[0]}), ' if read else "WITH ")
+        + f'"v"("h", "s", "b", "n"{key}) AS (VALUES '
+        + ", ".join([f"(%s::bytea, %s, %s, %s{', %s' if read else ''})"] * rows)
         + '), "e" AS ('
         ' INSERT INTO "ledger_entry" ("leaf_hash", "queued_at", "xid")'
-        ' SELECT "v"."h", %s, pg_current_xact_id()::text::bigint FROM "v" ORDER BY "v"."n"'
-        ' RETURNING "id", "leaf_hash"),'
+        f' SELECT "v"."h", %s, pg_current_xact_id()::text::bigint FROM "v"{found}'
+        ' ORDER BY "v"."n" RETURNING "id", "leaf_hash"),'
         ' "w" AS ('
         ' INSERT INTO "ledger_record" ("entry_id", "subject_ref", "body")'
         ' SELECT "e"."id", "v"."s", "v"."b" FROM "e" JOIN "v" ON "v"."h" = "e"."leaf_hash"'
         ' RETURNING "entry_id")'
         + "".join(f', "c{n}" AS ({sql})' for n, sql in enumerate(companions))
-        + ' SELECT "e"."id", "e"."leaf_hash", (SELECT count(*) FROM "w") FROM "e"'
+        + answer
     )
 
 
-@functools.cache  # per read statement, candidate count and companion shapes (a few each)
-def _read_cte_sql(read: str, key: str, rows: int, companions: tuple[str, ...] = ()) -> str:
-    """`_cte_sql` with a read in front: the access's SELECT ("r") and, for each candidate
-    entry, the key (a column of the read) whose presence in the read's rows decides whether
-    that entry is written. One statement, so in autocommit it is its own transaction: the
-    read and its entries commit together without a BEGIN and a COMMIT round trip. Each row
-    of the read comes back with the counts of entries and records written."""
-    return (
-        f'WITH "r" AS ({read}), "v"("h", "s", "b", "n", "k") AS (VALUES '
-        + ", ".join(["(%s::bytea, %s, %s, %s, %s)"] * rows)
-        + '), "e" AS ('
-        ' INSERT INTO "ledger_entry" ("leaf_hash", "queued_at", "xid")'
-        ' SELECT "v"."h", %s, pg_current_xact_id()::text::bigint FROM "v"'
-        f' WHERE EXISTS (SELECT 1 FROM "r" WHERE "r".{key} = "v"."k") ORDER BY "v"."n"'
-        ' RETURNING "id", "leaf_hash"),'
-        ' "w" AS ('
-        ' INSERT INTO "ledger_record" ("entry_id", "subject_ref", "body")'
-        ' SELECT "e"."id", "v"."s", "v"."b" FROM "e" JOIN "v" ON "v"."h" = "e"."leaf_hash"'
-        ' RETURNING "entry_id")'
-        + "".join(f', "c{n}" AS ({sql})' for n, sql in enumerate(companions))
-        + ' SELECT "r".*, (SELECT count(*) FROM "e"), (SELECT count(*) FROM "w") FROM "r"'
-    )
+def _cte_params(
+    head: Sequence[Any],
+    rows: Sequence[Sequence[Any]],
+    queued_at: dt.datetime,
+    inserts: Sequence[tuple[str, list[Any]]],
+) -> list[Any]:
+    """The parameters of `_cte_sql`, in its order: the read's, each row's values and number,
+    the queue time, the companions'."""
+    params: list[Any] = list(head)
+    for n, row in enumerate(rows):
+        params.extend((*row[:3], n, *row[3:]))
+    params.append(queued_at)
+    for _sql, values in inserts:
+        params.extend(values)
+    return params
 
 
 def read_insert(
@@ -84,31 +93,27 @@ def read_insert(
     rows: Sequence[tuple[Any, Row]],
     queued_at: dt.datetime,
     companions: Sequence[models.Model] = (),
-) -> list[tuple[Any, ...]]:
+) -> tuple[list[tuple[Any, ...]], int]:
     """PostgreSQL only: run `read` (SQL, parameters) and, in the same statement, insert the
     candidate `rows` (key, row) whose key the read's rows hold in column `key` (quoted name,
-    index), and the companions; the read's rows. A mismatch of entries and records (two equal
-    leaf hashes: a broken random source) raises RuntimeError, so nothing read is disclosed."""
+    index), and the companions; the read's rows and how many entries were written. A
+    mismatch of entries and records (two equal leaf hashes: a broken random source) raises
+    RuntimeError, so nothing read is disclosed."""
     if not rows:
         raise ValueError("a read with its entries needs at least one candidate entry")
     sql, read_params = read
     inserts = [fastsql.insert_statement(instance) for instance in companions]
-    params: list[Any] = list(read_params)
-    for n, (candidate, row) in enumerate(rows):
-        params.extend((*row, n, candidate))
-    params.append(queued_at)
-    for _sql, values in inserts:
-        params.extend(values)
-    statement = _read_cte_sql(sql, key[0], len(rows), tuple(sql for sql, _values in inserts))
+    params = _cte_params(read_params, [(*row, k) for k, row in rows], queued_at, inserts)
+    statement = _cte_sql(len(rows), tuple(sql for sql, _values in inserts), (sql, key[0]))
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
         result = cursor.fetchall()
-    expected = len({row[key[1]] for row in result} & {candidate for candidate, _row in rows})
-    if any(r[-2] != expected or r[-1] != expected for r in result):
+    written = len({r[key[1]] for r in result} & {candidate for candidate, _row in rows})
+    if any(r[-2] != written or r[-1] != written for r in result):
         raise RuntimeError("ledger rows and their entries do not match one to one")
     for instance in companions:
         fastsql.inserted(instance)
-    return [r[:-2] for r in result]
+    return [r[:-2] for r in result], written
 
 
 def rows_insert(
@@ -137,10 +142,7 @@ def _insert_cte(
     rows: Sequence[Row], queued_at: dt.datetime, inserts: Sequence[tuple[str, list[Any]]] = ()
 ) -> list[int]:
     hashes = [r[0] for r in rows]
-    params: list[Any] = [v for n, row in enumerate(rows) for v in (*row, n)]
-    params.append(queued_at)
-    for _sql, values in inserts:
-        params.extend(values)
+    params = _cte_params((), rows, queued_at, inserts)
     with connection.cursor() as cursor:
         cursor.execute(_cte_sql(len(rows), tuple(sql for sql, _values in inserts)), params)
         result = cursor.fetchall()

@@ -171,21 +171,16 @@ def ledger_append_for_read(
     rollback.
     """
     at = clock.now()
-    keyed = list(entries.items())
-    rows = rows_build([e for _key, e in keyed], leaf.timestamp(at), {})
+    rows = rows_build(list(entries.values()), leaf.timestamp(at), {})
+    candidates = list(zip(entries, rows, strict=True))
     if connection.vendor == "postgresql" and rows:
-        candidates = [(k, row) for (k, _e), row in zip(keyed, rows, strict=True)]
         try:
-            found = bulk.read_insert(
+            found, written = bulk.read_insert(
                 read, key=key, rows=candidates, queued_at=at, companions=companions
             )
         except DatabaseError as exc:
-            if connection.in_atomic_block:
-                transaction.set_rollback(True)
-            logger.error("ledger append failed", extra={"entries": len(rows)})
-            raise Unavailable(_unwritable()) from exc
-        present = {r[key[1]] for r in found}
-        if any(candidate in present for candidate, _row in candidates):
+            raise _append_failed(len(rows)) from exc
+        if written:
             _kick_on_commit()
         return found
     # No savepoint: a failure here fails the caller's innermost block, which rolls back.
@@ -194,9 +189,9 @@ def ledger_append_for_read(
             cursor.execute(*read)
             found = cursor.fetchall()
         present = {r[key[1]] for r in found}
-        written = [row for (k, _e), row in zip(keyed, rows, strict=True) if k in present]
-        _rows_write(written, queued_at=at, companions=companions)
-        if written:
+        chosen = [row for k, row in candidates if k in present]
+        _rows_write(chosen, queued_at=at, companions=companions)
+        if chosen:
             _kick_on_commit()
     return found
 
@@ -264,19 +259,21 @@ def _rows_write(
     rows: Sequence[bulk.Row], *, queued_at: Any = None, companions: Sequence[models.Model] = ()
 ) -> list[int]:
     """Write queued rows (and the access's companion rows) in the caller's transaction, no
-    savepoint: on failure the caller's (innermost) atomic block is marked for rollback, so
-    even a caller that swallows the 503 cannot commit the access without its entry."""
+    savepoint: on failure, see `_append_failed`."""
     try:
         return bulk.rows_insert(rows, queued_at=queued_at or clock.now(), companions=companions)
     except DatabaseError as exc:
+        raise _append_failed(len(rows)) from exc
+
+
+def _append_failed(entries: int) -> Unavailable:
+    """The 503 of an append the database refused (fail closed): the caller's innermost
+    block, if any, marked for rollback, so even a caller that swallows the 503 cannot commit
+    the access without its entry; outside a block the refused statement committed nothing."""
+    if connection.in_atomic_block:
         transaction.set_rollback(True)
-        logger.error("ledger append failed", extra={"entries": len(rows)})
-        raise Unavailable(_unwritable()) from exc
-
-
-def _unwritable() -> str:
-    """The 503's reason, translated in the request's language when raised."""
-    return _("The data-use ledger cannot record this access right now.")
+    logger.error("ledger append failed", extra={"entries": entries})
+    return Unavailable(_("The data-use ledger cannot record this access right now."))
 
 
 # --- the sequencer kick -----------------------------------------------------------------------

@@ -4,6 +4,8 @@ returned when the entries cannot be written."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from django.db import OperationalError, connection, transaction
 from django.test.utils import CaptureQueriesContext
@@ -82,15 +84,7 @@ def test_an_unwritable_ledger_returns_nothing_and_writes_none_of_it():
 
 def test_a_bad_entry_is_refused_before_anything_is_read_or_written():
     row = request_row()
-    bad = services.LedgerEntryIn(
-        subject_id=" ",
-        actor_org="tax",
-        actor_user=None,
-        action="disclose",
-        purpose="p",
-        legal_basis="l",
-        fields=["street"],
-    )
+    bad = dataclasses.replace(entry(1), subject_id=" ")
     with CaptureQueriesContext(connection) as ctx, pytest.raises(ValueError):
         services.ledger_append_for_read(read=READ, key=KEY, entries={"a": bad}, companions=[row])
     assert ctx.captured_queries == []
