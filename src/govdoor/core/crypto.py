@@ -16,7 +16,7 @@ import binascii
 import hashlib
 import hmac
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -34,6 +34,15 @@ class DecryptionError(ValueError):
 class Keyring:
     active_kid: str
     keys: dict[str, bytes]
+    _ciphers: dict[str, AESGCM] = field(default_factory=dict, repr=False, compare=False)
+
+    def cipher(self, kid: str) -> AESGCM:
+        """The AES-GCM cipher of key `kid`, made once per ring (a third of a decryption's cost
+        when made per call)."""
+        found = self._ciphers.get(kid)
+        if found is None:
+            found = self._ciphers[kid] = AESGCM(self.keys[kid])
+        return found
 
 
 def parse_keyring(spec: str) -> Keyring:
@@ -74,7 +83,7 @@ def encrypt(plaintext: str, *, context: str = "", ring: Keyring | None = None) -
     """Encrypt to "g1.<kid>.<base64(nonce||ciphertext||tag)>"; `context` is bound as AAD."""
     ring = ring or keyring()
     nonce = os.urandom(12)
-    sealed = AESGCM(ring.keys[ring.active_kid]).encrypt(nonce, plaintext.encode(), context.encode())
+    sealed = ring.cipher(ring.active_kid).encrypt(nonce, plaintext.encode(), context.encode())
     blob = base64.urlsafe_b64encode(nonce + sealed).decode().rstrip("=")
     return f"{ENVELOPE_VERSION}.{ring.active_kid}.{blob}"
 
@@ -106,7 +115,7 @@ def decrypt(envelope: str, *, context: str = "", ring: Keyring | None = None) ->
     if len(raw) < 12 + 16:
         raise DecryptionError("envelope is too short")
     try:
-        return AESGCM(ring.keys[kid]).decrypt(raw[:12], raw[12:], context.encode()).decode()
+        return ring.cipher(kid).decrypt(raw[:12], raw[12:], context.encode()).decode()
     except Exception as exc:  # InvalidTag and friends
         raise DecryptionError("envelope failed authentication") from exc
 

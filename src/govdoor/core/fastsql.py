@@ -10,7 +10,8 @@ query through the ORM costs more than the database takes to run it.
   inside a statement of its own (the ledger writes an access's record with its entries).
 - `select_columns` and `models_from_rows` read rows of a statement the caller built once
   (all concrete columns, in model order) into instances, with the converters the ORM would
-  apply to each column (JSON, encrypted fields, SQLite's dates and UUIDs).
+  apply to each column (JSON, encrypted fields, SQLite's dates and UUIDs); `rows_converted`
+  applies the same converters and stops there (a hot read that needs values, not models).
 """
 
 from __future__ import annotations
@@ -90,13 +91,26 @@ def models_from_rows(
 ) -> list[M]:
     """Instances of `model` from rows of `select_columns(model, only=...)`, converted as the
     ORM does; the columns left out are deferred (as `.only()` leaves them: read on access)."""
-    names, converters = _loader(model, connection.vendor, None if only is None else tuple(only))
+    names, _converters = _loader(model, connection.vendor, None if only is None else tuple(only))
+    return [
+        model.from_db(connection.alias, names, values)
+        for values in rows_converted(model, rows, only=only)
+    ]
+
+
+def rows_converted(
+    model: type[models.Model], rows: Sequence[Sequence[Any]], *, only: Sequence[str] | None = None
+) -> list[list[Any]]:
+    """The rows of `select_columns(model, only=...)` with each column converted as the ORM
+    would (JSON decoded, encrypted fields opened, SQLite's UUIDs and dates parsed), as lists
+    in column order: for a hot read that needs the values and not model instances."""
+    _names, converters = _loader(model, connection.vendor, None if only is None else tuple(only))
     out = []
     for values in rows:
         converted = list(values)
         for index, convert in converters:
             converted[index] = convert(converted[index])
-        out.append(model.from_db(connection.alias, names, converted))
+        out.append(converted)
     return out
 
 

@@ -1,6 +1,7 @@
 """Per-process caches of what every data request looks up but rarely changes: the registers
-asked, the purpose the requester holds and its approved policies, and the organisation behind
-an agency client.
+asked, the purpose the requester holds and its approved policies, the outcome of checking a
+set of fields against them (per day and language), and the organisation behind an agency
+client.
 
 Why: these lookups were most of a data request's queries and ORM time, and they change a few
 times a year. Each entry lives `GOVDOOR_EXCHANGE_CACHE_SECONDS` (default 2 s; 0 turns the

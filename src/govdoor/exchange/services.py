@@ -1,11 +1,11 @@
 """Writes of the exchange: purposes, two-sided policies, data requests, consent, objections.
 
-Why a request is checked before anything is read: a refusal must disclose nothing and leave
-no ledger entry, only its own DataRequest row with the reason. An answered request reads
-through `registries.selectors.subject_records_read_for`, which appends one ledger entry per
-register read (naming the personal fields asked of it) with the request's row, in the read's
-own statement on PostgreSQL and its transaction elsewhere; if the ledger cannot write,
-nothing is committed and nothing leaves (503).
+Why a request is checked (`plans.plan_for`) before anything is read: a refusal must disclose
+nothing and leave no ledger entry, only its own DataRequest row with the reason. An answered
+request reads through `registries.selectors.subject_records_read_for`, which appends one
+ledger entry per register read (naming the personal fields asked of it) with the request's
+row, in the read's own statement on PostgreSQL and its transaction elsewhere; if the ledger
+cannot write, nothing is committed and nothing leaves (503).
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ import contextlib
 import datetime as dt
 import logging
 import uuid
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,9 +24,10 @@ from django.utils.translation import gettext as _
 from govdoor.core import clock
 from govdoor.core.errors import Conflict, DomainError, NotFound, Refused, Unavailable
 from govdoor.core.fastsql import insert_one
-from govdoor.exchange import cache, selectors
+from govdoor.exchange import selectors
 from govdoor.exchange.derived import derived_get
 from govdoor.exchange.models import AccessPolicy, Consent, DataRequest, Objection, Purpose
+from govdoor.exchange.plans import Plan, field_known, field_split, plan_for
 from govdoor.identity.models import Person
 from govdoor.identity.selectors import person_by_national_id, person_get
 from govdoor.organisations.models import Organisation, StaffRole
@@ -38,51 +38,6 @@ log = logging.getLogger(__name__)
 
 
 # --- purposes and policies ----------------------------------------------------------------
-
-
-def _split(name: str) -> tuple[str, str]:
-    register_code, _dot, field_name = name.partition(".")
-    if not register_code or not field_name:
-        raise DomainError(
-            _("%(n)s is not of the form register.field.") % {"n": name}, field="fields"
-        )
-    return register_code, field_name
-
-
-def _version_key(version: str) -> tuple[tuple[int, str], ...]:
-    return tuple((int(p), "") if p.isdigit() else (-1, p) for p in version.split("."))
-
-
-def _registers_newest(codes: Sequence[str]) -> dict[str, Any]:
-    """The newest active version of each named register, in one query."""
-    newest: dict[str, Any] = {}
-    for register in registers.registers_list().filter(code__in=list(codes)):
-        held = newest.get(register.code)
-        if held is None or _version_key(register.version) > _version_key(held.version):
-            newest[register.code] = register
-    return newest
-
-
-def _field_known(register_code: str, field_name: str, cache: dict[str, Any] | None = None) -> Any:
-    """The register, once it is known to have this field or derived value; 400 otherwise."""
-    if cache is not None and register_code in cache:
-        register = cache[register_code]
-    else:
-        try:
-            register = registers.register_get(code=register_code)
-        except NotFound:
-            raise DomainError(
-                _("There is no register %(r)s.") % {"r": register_code}, field="fields"
-            ) from None
-        if cache is not None:
-            cache[register_code] = register
-    if field_name not in register.field_names and derived_get(register_code, field_name) is None:
-        raise DomainError(
-            _("The register %(r)s has no field or derived value %(f)s.")
-            % {"r": register_code, "f": field_name},
-            field="fields",
-        )
-    return register
 
 
 @transaction.atomic
@@ -99,7 +54,7 @@ def purpose_create(
     consent_required: bool = False,
 ) -> Purpose:
     for item in allowed_fields:
-        _field_known(*_split(item))
+        field_known(*field_split(item))
     if Purpose.objects.filter(code=code).exists():
         raise Conflict(_("A purpose with this code exists."), field="code")
     purpose = Purpose.objects.create(
@@ -202,24 +157,6 @@ class Answer:
     data: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
 
-@dataclass
-class _Plan:
-    purpose: Purpose
-    fields: dict[str, list[str]]  # register -> plain fields asked
-    derived: dict[str, list[str]]  # register -> derived values asked
-    registers: dict[str, Any] = field(default_factory=dict)  # code -> Register
-
-    def reads(self) -> dict[str, frozenset[str]]:
-        out: dict[str, set[str]] = defaultdict(set)
-        for code, names in self.fields.items():
-            out[code].update(names)
-        for code, names in self.derived.items():
-            for name in names:
-                spec = derived_get(code, name)
-                out[code].update(spec.inputs if spec else ())
-        return {k: frozenset(v) for k, v in out.items()}
-
-
 def subject_resolve(*, subject_id: str | None = None, national_id: str | None = None) -> Person:
     if national_id:
         person = person_by_national_id(national_id)
@@ -241,69 +178,8 @@ def _subject_id(*, subject_id: str | None, national_id: str | None) -> tuple[uui
         raise NotFound(_("No such person.")) from None
 
 
-def _agreements(
-    *, requester: Organisation, purpose_code: str, codes: Sequence[str]
-) -> tuple[dict[str, Any], Purpose | None, dict[str, list[AccessPolicy]]]:
-    """What a request checks that is not about the person: the registers asked (newest
-    versions), the purpose if the requester holds it, its approved policies (cached)."""
-    known = _registers_newest(codes)
-    purpose = selectors.purpose_held(code=purpose_code, requester=requester)
-    held = (
-        selectors.policies_by_register(requester=requester, purpose=purpose, register_codes=codes)
-        if purpose is not None
-        else {}
-    )
-    return known, purpose, held
-
-
-def _plan(
-    *, requester: Organisation, person_id: uuid.UUID, purpose_code: str, fields: Sequence[str]
-) -> _Plan:
-    """Every check, no writes: Refused with the reason, or what may be read."""
-    asked: dict[str, list[str]] = defaultdict(list)
-    for item in fields:
-        code, name = _split(item)
-        asked[code].append(name)
-    codes = tuple(sorted(asked))
-    known, purpose, held = cache.cached(
-        ("plan", requester.pk, purpose_code, codes),
-        lambda: _agreements(requester=requester, purpose_code=purpose_code, codes=codes),
-    )
-    known = dict(known)  # the cached dict is shared: never add to it
-    for code, names in asked.items():
-        for name in names:
-            _field_known(code, name, known)
-    if purpose is None:
-        raise Refused(_("Your organisation holds no purpose %(p)s.") % {"p": purpose_code})
-    today = clock.today()
-    plan = _Plan(purpose=purpose, fields={}, derived={}, registers=known)
-    objections = [] if purpose.mandatory else selectors.objections_in_force(person_id=person_id)
-    for code, names in sorted(asked.items()):
-        policies = held.get(code, [])
-        if not policies:
-            raise Refused(_("No approved policy for %(r)s and this purpose.") % {"r": code})
-        policy = selectors.policy_in_force(policies, today)
-        if policy is None:
-            raise Refused(_("The policy for %(r)s is not valid today.") % {"r": code})
-        beyond = sorted(set(names) - set(policy.fields) - set(policy.derived))
-        if beyond:
-            raise Refused(
-                _("The policy does not allow these fields: %(f)s.")
-                % {"f": ", ".join(f"{code}.{n}" for n in beyond)}
-            )
-        if any(o.covers(code, requester, purpose) for o in objections):
-            raise Refused(_("The person has objected to this disclosure."))
-        plan.fields[code] = sorted({n for n in names if n in policy.fields})
-        plan.derived[code] = sorted({n for n in names if n in policy.derived})
-    if purpose.consent_required and not selectors.consent_covering(
-        person_id=person_id, organisation=requester, purpose=purpose, fields=sorted(set(fields))
-    ):
-        raise Refused(_("The purpose needs the person's consent, and there is none in force."))
-    return plan
-
-
 def _read(
-    *, plan: _Plan, requester: Organisation, person_id: uuid.UUID, request: DataRequest
+    *, plan: Plan, requester: Organisation, person_id: uuid.UUID, request: DataRequest
 ) -> dict[str, Any]:
     """The minimised answer: the person's records in every register asked, read with their
     ledger entries (one per register that holds a record about them) and `request` (the
@@ -314,7 +190,7 @@ def _read(
         purpose=plan.purpose.code,
         legal_basis=plan.purpose.legal_basis,
     )
-    reads = plan.reads()
+    reads = plan.reads
     chosen = []
     for code in sorted(reads):
         register = plan.registers[code]
@@ -331,13 +207,13 @@ def _read(
             names=reads,
             companions=[request],
         )
-    for record, values in found:
-        code = record.register.code
+    for _record_id, register, values in found:
+        code = register.code
         data[code].append(_minimise(code, values, plan))
     return data
 
 
-def _minimise(code: str, values: dict[str, Any], plan: _Plan) -> dict[str, Any]:
+def _minimise(code: str, values: dict[str, Any], plan: Plan) -> dict[str, Any]:
     """Exactly what was asked: the plain fields, and derived answers instead of their inputs."""
     out = {k: values.get(k) for k in plan.fields.get(code, [])}
     for name in plan.derived.get(code, []):
@@ -386,7 +262,7 @@ def data_request_answer(
         # Top level, the read and its writes are one statement (a transaction of its own on
         # PostgreSQL); inside a caller's transaction, a savepoint keeps a refusal's record.
         with transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext():
-            plan = _plan(
+            plan = plan_for(
                 requester=requester, person_id=person_id, purpose_code=purpose_code, fields=fields
             )
             request = _request(status=DataRequest.Status.ANSWERED, **base)

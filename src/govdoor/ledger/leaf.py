@@ -83,8 +83,30 @@ def prefix(
     purpose: str,
 ) -> str:
     """The canonical text of a record up to the salt's value (keys in JCS order)."""
+    before, after = prefix_around_time(
+        action=action,
+        actor_org=actor_org,
+        actor_user=actor_user,
+        sorted_fields=sorted_fields,
+        legal_basis=legal_basis,
+        purpose=purpose,
+    )
+    return before + json_string(at) + after
+
+
+def prefix_around_time(
+    *,
+    action: str,
+    actor_org: str,
+    actor_user: str | None,
+    sorted_fields: Sequence[str],
+    legal_basis: str,
+    purpose: str,
+) -> tuple[str, str]:
+    """`prefix` without its time, as the text before and after the time's JSON string: what
+    the entries of one kind of access share, whenever they are written."""
     user = "null" if actor_user is None else json_string(actor_user)
-    return (
+    before = (
         '{"action":'
         + json_string(action)
         + ',"actor":{"org":'
@@ -92,8 +114,9 @@ def prefix(
         + ',"user":'
         + user
         + '},"at":'
-        + json_string(at)
-        + ',"fields":['
+    )
+    after = (
+        ',"fields":['
         + ",".join([json_string(f) for f in sorted_fields])
         + '],"legal_basis":'
         + json_string(legal_basis)
@@ -101,6 +124,7 @@ def prefix(
         + json_string(purpose)
         + ',"salt":"'
     )
+    return before, after
 
 
 def text(record_prefix: str, salt: str, subject: str) -> str:

@@ -80,6 +80,28 @@ def rows_from(pairs: Iterable[tuple[str, Any]], count: int) -> list[Row]:
 
 
 def prefix_checked(e: LedgerEntryIn, at: str) -> str:
+    """The record prefix of `e` at time `at`; ValueError if its shared part is not valid."""
+    key = (e.action, e.actor_org, e.actor_user, e.purpose, e.legal_basis, e.fields)
+    try:
+        parts = _checked_parts.get(key)
+    except TypeError:  # an unhashable part: not valid either, and the check words why
+        parts = None
+    if parts is None:
+        parts = _parts_checked(e)
+        if len(_checked_parts) >= _CHECKED_MAX:
+            _checked_parts.clear()
+        _checked_parts[key] = parts
+    return parts[0] + leaf.json_string(at) + parts[1]
+
+
+# The checked shared parts of the kinds of access this process has written (a few dozen:
+# each is one organisation, action, purpose, legal basis and set of fields), so an access
+# does not validate and encode the same parts again.
+_CHECKED_MAX = 4096
+_checked_parts: dict[tuple[Any, ...], tuple[str, str]] = {}
+
+
+def _parts_checked(e: LedgerEntryIn) -> tuple[str, str]:
     sorted_fields = leaf.shared_parts_check(
         actor_org=e.actor_org,
         actor_user=e.actor_user,
@@ -88,11 +110,10 @@ def prefix_checked(e: LedgerEntryIn, at: str) -> str:
         legal_basis=e.legal_basis,
         fields=e.fields,
     )
-    return leaf.prefix(
+    return leaf.prefix_around_time(
         action=e.action,
         actor_org=e.actor_org,
         actor_user=e.actor_user,
-        at=at,
         sorted_fields=sorted_fields,
         legal_basis=e.legal_basis,
         purpose=e.purpose,

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import os
 
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
 from govdoor.core import crypto
 
 MAGIC = b"G1"
@@ -21,7 +19,7 @@ def seal(data: bytes, *, context: str) -> bytes:
     ring = crypto.keyring()
     kid = ring.active_kid.encode()
     nonce = os.urandom(12)
-    sealed = AESGCM(ring.keys[ring.active_kid]).encrypt(nonce, data, context.encode())
+    sealed = ring.cipher(ring.active_kid).encrypt(nonce, data, context.encode())
     return MAGIC + bytes([len(kid)]) + kid + nonce + sealed
 
 
@@ -39,6 +37,6 @@ def unseal(envelope: bytes, *, context: str) -> bytes:
     if len(rest) < 12 + 16:
         raise crypto.DecryptionError("envelope is too short")
     try:
-        return AESGCM(ring.keys[kid]).decrypt(rest[:12], rest[12:], context.encode())
+        return ring.cipher(kid).decrypt(rest[:12], rest[12:], context.encode())
     except Exception as exc:  # InvalidTag
         raise crypto.DecryptionError("envelope failed authentication") from exc

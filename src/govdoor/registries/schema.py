@@ -118,10 +118,15 @@ def split(register: Register, data: dict[str, Any]) -> tuple[dict[str, Any], str
 
 def merged(row: Record | RecordVersion) -> dict[str, Any]:
     """The whole record: plain fields and the decrypted personal ones."""
-    data = dict(row.data)
-    if row.personal:
-        data.update(json.loads(row.personal))
-    return data
+    return merged_values(row.data, row.personal)
+
+
+def merged_values(data: dict[str, Any], personal: str) -> dict[str, Any]:
+    """`merged` of a record's decoded columns: its plain data and its opened personal JSON."""
+    values = dict(data)
+    if personal:
+        values.update(json.loads(personal))
+    return values
 
 
 def personal_present(register: Register, data: dict[str, Any]) -> list[str]:

@@ -14,7 +14,7 @@ import importlib
 import uuid
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import connection, models, transaction
 from django.db.models import Q, QuerySet
@@ -31,7 +31,7 @@ from govdoor.registries.models import (
     RecordVersion,
     Register,
 )
-from govdoor.registries.schema import merged
+from govdoor.registries.schema import merged, merged_values
 
 KEEPER_ROLE = "register_keeper"
 
@@ -139,6 +139,14 @@ def records_search(
     return qs.order_by("id")
 
 
+class SubjectRecord(NamedTuple):
+    """One record of `subject_records_read_for`: its id, its register and the values asked."""
+
+    id: uuid.UUID
+    register: Register
+    values: dict[str, Any]
+
+
 def subject_records_read_for(
     *,
     registers: Sequence[Register],
@@ -146,7 +154,7 @@ def subject_records_read_for(
     caller: Caller,
     names: Mapping[str, Collection[str]],
     companions: Sequence[models.Model] = (),
-) -> list[tuple[Record, dict[str, Any]]]:
+) -> list[SubjectRecord]:
     """One subject's live records in each of `registers` (in id order), each with its values
     of `names[register code]`, and one ledger entry per register read that holds personal
     data and a record about them; `companions` are written with the entries.
@@ -179,14 +187,16 @@ def subject_records_read_for(
     rows = _ledger_append_for_read()(
         read=read, key=_REGISTER_KEY, entries=entries, companions=companions
     )
-    records = fastsql.models_from_rows(
-        Record, sorted(rows, key=lambda row: row[0]), only=_SUBJECT_READ
-    )
     out = []
-    for record in records:
-        record.register = register = by_id[record.register_id]
+    for record_id, register_id, data, personal, _subject in fastsql.rows_converted(
+        Record, sorted(rows, key=lambda row: row[0]), only=_SUBJECT_READ
+    ):
+        register = by_id[register_id]
         wanted = names[register.code]
-        out.append((record, {k: v for k, v in merged(record).items() if k in wanted}))
+        values = merged_values(data, personal)
+        out.append(
+            SubjectRecord(record_id, register, {k: v for k, v in values.items() if k in wanted})
+        )
     return out
 
 
@@ -223,13 +233,20 @@ def record_get(*, register: Register, record_id: Any, include_deleted: bool = Fa
 # --- the access selector ------------------------------------------------------------------
 
 
-def _exchange_grant_allows(*, caller: Caller, register: Register, fields: Sequence[str]) -> bool:
-    """Ask the exchange domain whether a grant lets `caller` see these fields (lazily imported)."""
+@functools.cache
+def _exchange_grant_check() -> Any:
+    """The exchange domain's grant check, or None without it (imported once, lazily: the
+    exchange imports registries, not the other way round)."""
     try:
         module = importlib.import_module("govdoor.exchange.selectors")
     except ModuleNotFoundError:
-        return False
-    check = getattr(module, "exchange_grant_allows", None)
+        return None
+    return getattr(module, "exchange_grant_allows", None)
+
+
+def _exchange_grant_allows(*, caller: Caller, register: Register, fields: Sequence[str]) -> bool:
+    """Ask the exchange domain whether a grant lets `caller` see these fields."""
+    check = _exchange_grant_check()
     if check is None:
         return False
     return bool(

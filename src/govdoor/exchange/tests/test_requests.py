@@ -94,6 +94,41 @@ def test_a_request_outside_the_policy_dates_is_refused(tax_api, person, policy):
     refused_with(ask(tax_api, person, ["population.street"]), "not valid today")
 
 
+def test_a_policy_that_ends_today_is_refused_tomorrow_even_while_its_checks_are_cached(
+    tax_api, person, policy
+):
+    from govdoor.core import clock
+
+    noon = dt.datetime(2030, 6, 1, 12, tzinfo=dt.UTC)
+    policy.valid_to = noon.date()
+    policy.save()
+    with clock.frozen_at(noon):
+        assert ask(tax_api, person, ["population.street"]).status_code == 200
+    # No change was saved, so the per-process cache still holds today's checks.
+    with clock.frozen_at(noon + dt.timedelta(days=1)):
+        response = ask(tax_api, person, ["population.street"])
+    assert response.status_code == 403, response.content
+    assert "not valid today" in response.json()["detail"]
+
+
+def test_a_cached_refusal_is_worded_in_the_language_of_each_request(tax_api, person, policy):
+    body = {
+        "subject": str(person.pk),
+        "purpose": "housing-benefit",
+        "fields": ["population.street", "population.given_name"],
+    }
+    english, french, again = (
+        tax_api.post(URL, body, format="json", HTTP_ACCEPT_LANGUAGE=language)
+        for language in ("en", "fr", "en")
+    )
+    assert [r.status_code for r in (english, french, again)] == [403, 403, 403]
+    assert (
+        "The policy does not allow these fields: population.given_name" in english.json()["detail"]
+    )
+    assert "La politique ne permet pas ces champs" in french.json()["detail"]
+    assert again.json()["detail"] == english.json()["detail"]
+
+
 def test_a_field_the_policy_does_not_allow_is_refused_and_nothing_else_is_sent(
     tax_api, person, policy
 ):

@@ -166,3 +166,15 @@ def test_a_bad_entry_after_a_written_chunk_still_leaves_nothing_committed(monkey
             services.ledger_append_many(entries=entries)
         assert transaction.get_rollback()  # the caller cannot commit the first chunk
     assert not Entry.objects.exists()
+
+
+def test_the_same_kind_of_access_at_another_time_gets_that_time_and_a_bad_one_is_still_refused():
+    """The checked shared part of an entry is kept per process; its time never is."""
+    from govdoor.ledger.rows import prefix_checked
+
+    first = prefix_checked(entry(), "2030-01-01T00:00:00.000000Z")
+    later = prefix_checked(entry(), "2030-01-02T00:00:00.000000Z")
+    assert first.replace("2030-01-01", "2030-01-02") == later != first
+    for bad in ({"purpose": ["not", "text"]}, {"purpose": " "}, {"fields": [""]}):
+        with pytest.raises(ValueError):
+            prefix_checked(entry(**bad), "2030-01-01T00:00:00.000000Z")
