@@ -91,10 +91,9 @@ def models_from_rows(
 ) -> list[M]:
     """Instances of `model` from rows of `select_columns(model, only=...)`, converted as the
     ORM does; the columns left out are deferred (as `.only()` leaves them: read on access)."""
-    names, _converters = _loader(model, connection.vendor, None if only is None else tuple(only))
+    names, converters = _loader(model, connection.vendor, None if only is None else tuple(only))
     return [
-        model.from_db(connection.alias, names, values)
-        for values in rows_converted(model, rows, only=only)
+        model.from_db(connection.alias, names, values) for values in _converted(rows, converters)
     ]
 
 
@@ -105,6 +104,12 @@ def rows_converted(
     would (JSON decoded, encrypted fields opened, SQLite's UUIDs and dates parsed), as lists
     in column order: for a hot read that needs the values and not model instances."""
     _names, converters = _loader(model, connection.vendor, None if only is None else tuple(only))
+    return _converted(rows, converters)
+
+
+def _converted(
+    rows: Sequence[Sequence[Any]], converters: Sequence[tuple[int, Any]]
+) -> list[list[Any]]:
     out = []
     for values in rows:
         converted = list(values)

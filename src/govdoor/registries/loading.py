@@ -13,11 +13,11 @@ PostgreSQL's own COPY, without giving up anything a single write guarantees:
 - one `registers.records_loaded` event (ids and counts, never values) per load.
 
 Where the time went, and what this module does instead (µs of Python per row, population
-record with 8 personal fields): one AESGCM object and one `os.urandom` call per load rather
-than per envelope; one HMAC key schedule per field rather than per value; one UUIDv7 base and
-one `os.urandom` for all ids; the JSON encoders built once; COPY lines formatted directly
-(only user text is escaped); and the record table's COPY streamed while rows are prepared,
-so PostgreSQL inserts while Python seals the next rows.
+record with 8 personal fields): one AES-GCM cipher (the key ring's) and one `os.urandom`
+call per load rather than per envelope; one HMAC key schedule per field rather than per
+value; one UUIDv7 base and one `os.urandom` for all ids; the JSON encoders built once;
+COPY lines formatted directly (only user text is escaped); and the record table's COPY
+streamed while rows are prepared, so PostgreSQL inserts while Python seals the next rows.
 """
 
 from __future__ import annotations
@@ -30,7 +30,6 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
@@ -58,7 +57,7 @@ class Sealer:
 
     def __init__(self, context: str) -> None:
         ring = keyring()
-        self._aead = AESGCM(ring.keys[ring.active_kid])
+        self._aead = ring.cipher(ring.active_kid)
         self._aad = context.encode()
         self._prefix = f"{ENVELOPE_VERSION}.{ring.active_kid}."
         self._nonces = b""
