@@ -66,7 +66,7 @@ test-fast: install
 lint: deps
 	$(VENV)/bin/ruff check src tests benchmarks
 	$(VENV)/bin/ruff format --check src tests benchmarks
-	$(VENV)/bin/mypy src
+	$(VENV)/bin/mypy src benchmarks
 
 format: deps
 	$(VENV)/bin/ruff check --fix src tests benchmarks

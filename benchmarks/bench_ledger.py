@@ -130,12 +130,14 @@ def _shape(raw: dict[str, Any]) -> dict[str, Any]:
 # --- the child: runs with Django on the fresh database ---------------------------------------
 
 
-def _appends(n: int, reps: int, batch: int) -> dict[str, Any]:
+def _appends(n: int, reps: int, batch: int, *, batched_rows: int, every: int) -> dict[str, Any]:
     """Durable appends against plain INSERTs of rows the same size, fairly: the same number
     of rows in the same number of transactions (`batch` rows each; synchronous_commit on, so
     every commit waits for its WAL flush), in alternating rounds so both see the same machine
-    load; the ledger's rounds include the sequencer's work (nodes, a signed checkpoint). The
-    median of the rounds, for one row per transaction and for `batch` rows per transaction."""
+    load; the ledger's rounds include the sequencer's work (nodes, a signed checkpoint), run
+    after every `every` entries (the beat's batch). The median of the rounds, for `n` rows
+    one per transaction and for `batched_rows` rows `batch` per transaction (a batched round
+    of 2,000 rows lasts ~20 ms here: too short to time steadily)."""
     from unittest import mock
 
     from django.db import connection, transaction
@@ -165,19 +167,27 @@ def _appends(n: int, reps: int, batch: int) -> dict[str, Any]:
         cursor.execute("SHOW synchronous_commit")
         sync = cursor.fetchone()[0]
 
+    def rows_of(size: int) -> int:
+        return n if size == 1 else batched_rows
+
     def plain_round(size: int) -> float:
         values = ", ".join(["(%s, %s)"] * size)
         started = time.perf_counter()
-        for _ in range(n // size):
+        for _ in range(rows_of(size) // size):
             params = [v for _ in range(size) for v in (os.urandom(32), payload)]
             with transaction.atomic(), connection.cursor() as cursor:
                 cursor.execute(f"INSERT INTO bench_plain (h, body) VALUES {values}", params)
-        return n / (time.perf_counter() - started)
+        return rows_of(size) / (time.perf_counter() - started)
 
     def ledger_round(size: int) -> float:
         started = time.perf_counter()
+        queued = 0
         with mock.patch.object(services, "_sequencer_kick", lambda: None):
-            for _ in range(n // size):
+            for _ in range(rows_of(size) // size):
+                if queued >= every:
+                    services.ledger_sequence_all()  # the beat's batch: part of the cost
+                    queued = 0
+                queued += size
                 with transaction.atomic():
                     if size == 1:
                         services.ledger_append(**entry())
@@ -185,8 +195,8 @@ def _appends(n: int, reps: int, batch: int) -> dict[str, Any]:
                         services.ledger_append_many(
                             entries=[services.LedgerEntryIn(**entry()) for _ in range(size)]
                         )
-            services.ledger_sequence_all()  # the beat's batch: part of the cost
-        return n / (time.perf_counter() - started)
+            services.ledger_sequence_all()
+        return rows_of(size) / (time.perf_counter() - started)
 
     out: dict[str, Any] = {}
     for size, name in ((1, "single"), (batch, "batched")):
@@ -201,7 +211,8 @@ def _appends(n: int, reps: int, batch: int) -> dict[str, Any]:
         out[f"{name}_ledger_to_plain_ratio"] = round(statistics.median(ratios), 3)
         out[f"{name}_ratio_min_max"] = [round(min(ratios), 3), round(max(ratios), 3)]
     return out | {
-        "rows_per_round": n,
+        "rows_per_round": {"single": n, "batched": batched_rows},
+        "sequenced_every_entries": every,
         "rounds": reps,
         "batch_rows_per_transaction": batch,
         "record_bytes": len(payload),
@@ -218,8 +229,8 @@ def _bulk(n: int) -> dict[str, Any]:
 
     from django.db import connection, transaction
 
-    from govdoor.ledger import services
-    from govdoor.ledger.services import LedgerEntryIn
+    from govdoor.ledger import leaf, services
+    from govdoor.ledger.rows import LedgerEntryIn, prefix_checked
 
     entries = [
         LedgerEntryIn(
@@ -241,7 +252,7 @@ def _bulk(n: int) -> dict[str, Any]:
         started = time.perf_counter()
         services.ledger_sequence_all()
         sequence_s = time.perf_counter() - started
-    payload = services.leaf.text(services._prefix_checked(entries[0], "x"), "s" * 44, "x" * 36)
+    payload = leaf.text(prefix_checked(entries[0], "x"), "s" * 44, "x" * 36)
     with connection.cursor() as cursor:
         cursor.execute("CREATE TABLE bench_copy (id bigint PRIMARY KEY, h bytea, body text)")
     raw: Any = connection.connection
@@ -394,7 +405,15 @@ def _child(quick: bool) -> dict[str, Any]:
     django.setup()
     call_command("migrate", verbosity=0)
     out: dict[str, Any] = {"database": "postgresql (fresh database, dropped after the run)"}
-    out.update(_appends(500 if quick else 2000, 5 if quick else 7, batch=250))
+    out.update(
+        _appends(
+            500 if quick else 2000,
+            5 if quick else 7,
+            batch=250,
+            batched_rows=2000 if quick else 10_000,
+            every=500 if quick else 2000,
+        )
+    )
     out.update(_bulk(100_000 if quick else 1_000_000))
     size = 1_000_000 if quick else 10_000_000
     root, build_s = _build_large(size)

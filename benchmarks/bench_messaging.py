@@ -25,6 +25,7 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -272,7 +273,7 @@ def child_deliver(total: int, queue: str) -> None:
     # the workers deliver the first batches while later ones are still being generated.
     published = {"n": 0, "s": 0.0}
 
-    def dispatch(ids: list[str]) -> None:
+    def dispatch(ids: Sequence[str]) -> None:
         t = time.perf_counter()
         notifications_dispatch(ids, queue=queue)
         published["n"] += len(ids)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import connection, models
@@ -27,7 +27,6 @@ from govdoor.ledger.models import Entry, Node, Record, Span
 from govdoor.ledger.rows import Row
 
 COPY_FROM = 64  # below this many rows, one INSERT statement (one round trip); from it on, COPY
-_COPY_CHUNK = 20_000
 
 
 @functools.cache  # per row count (below COPY_FROM), companion shapes and read (a few each)
@@ -153,48 +152,47 @@ def _insert_cte(
     return [found[h] for h in hashes]
 
 
-def _copy_text(value: str) -> str:
-    """COPY's text format: backslash, tab, newline and carriage return escaped."""
-    if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
-        value = (
-            value.replace("\\", "\\\\")
-            .replace("\t", "\\t")
-            .replace("\n", "\\n")
-            .replace("\r", "\\r")
-        )
-    return value
+# Binary COPY: the server parses no text (hex bytea, ISO timestamps) and nothing needs
+# escaping. Its rows must carry each column's exact type, so the types are named here beside
+# the column lists (held to the tables by the PostgreSQL suite: a mismatch fails the COPY).
+_ENTRY_COPY = (
+    'COPY "ledger_entry" ("id", "leaf_hash", "queued_at", "xid") FROM STDIN (FORMAT BINARY)',
+    ("int8", "bytea", "timestamptz", "int8"),
+)
+_RECORD_COPY = (
+    'COPY "ledger_record" ("entry_id", "subject_ref", "body") FROM STDIN (FORMAT BINARY)',
+    ("int8", "varchar", "text"),
+)
+_NODE_COPY = (
+    'COPY "ledger_node" ("level", "position", "hash") FROM STDIN (FORMAT BINARY)',
+    ("int2", "int8", "bytea"),
+)
+_SPAN_COPY = (
+    'COPY "ledger_span" ("leaf_start", "entry_start", "length") FROM STDIN (FORMAT BINARY)',
+    ("int8", "int8", "int8"),
+)
 
 
 def _insert_copy(rows: Sequence[Row], queued_at: dt.datetime) -> list[int]:
     connection.ensure_connection()
     raw: Any = connection.connection
-    at = queued_at.isoformat()
     # The raw psycopg cursor (COPY) bypasses Django's cursor: wrap its errors as Django's.
     with connection.wrap_database_errors, raw.cursor() as cursor:
         ids, xid = _ids_reserve(cursor, len(rows))
-        copy_entry = 'COPY "ledger_entry" ("id", "leaf_hash", "queued_at", "xid") FROM STDIN'
-        with cursor.copy(copy_entry) as cp:
-            for start in range(0, len(rows), _COPY_CHUNK):
-                cp.write(
-                    "".join(
-                        [
-                            f"{ids[n]}\t\\\\x{rows[n][0].hex()}\t{at}\t{xid}\n"
-                            for n in range(start, min(start + _COPY_CHUNK, len(rows)))
-                        ]
-                    )
-                )
-        copy_record = 'COPY "ledger_record" ("entry_id", "subject_ref", "body") FROM STDIN'
-        with cursor.copy(copy_record) as cp:
-            for start in range(0, len(rows), _COPY_CHUNK):
-                cp.write(
-                    "".join(
-                        [
-                            f"{ids[n]}\t{_copy_text(rows[n][1])}\t{_copy_text(rows[n][2])}\n"
-                            for n in range(start, min(start + _COPY_CHUNK, len(rows)))
-                        ]
-                    )
-                )
+        _copy_rows(
+            cursor, _ENTRY_COPY, ((i, r[0], queued_at, xid) for i, r in zip(ids, rows, strict=True))
+        )
+        _copy_rows(cursor, _RECORD_COPY, ((i, r[1], r[2]) for i, r in zip(ids, rows, strict=True)))
     return ids
+
+
+def _copy_rows(cursor: Any, copy: tuple[str, Sequence[str]], rows: Iterable[Sequence[Any]]) -> None:
+    sql, types = copy
+    with cursor.copy(sql) as cp:
+        cp.set_types(list(types))
+        write = cp.write_row
+        for row in rows:
+            write(row)
 
 
 _sequence: str | None = None
@@ -240,7 +238,7 @@ def nodes_insert(nodes: Sequence[tuple[int, int, bytes]]) -> None:
             [Node(level=level, position=pos, hash=h) for level, pos, h in nodes], batch_size=2000
         )
         return
-    _copy('COPY "ledger_node" ("level", "position", "hash") FROM STDIN', nodes, _node_line)
+    _copy(_NODE_COPY, nodes)
 
 
 def spans_insert(spans: Sequence[tuple[int, int, int]]) -> None:
@@ -253,20 +251,11 @@ def spans_insert(spans: Sequence[tuple[int, int, int]]) -> None:
             batch_size=2000,
         )
         return
-    _copy('COPY "ledger_span" ("leaf_start", "entry_start", "length") FROM STDIN', spans, _ints)
+    _copy(_SPAN_COPY, spans)
 
 
-def _node_line(node: tuple[int, int, bytes]) -> str:
-    return f"{node[0]}\t{node[1]}\t\\\\x{node[2].hex()}\n"
-
-
-def _ints(row: tuple[int, ...]) -> str:
-    return "\t".join(map(str, row)) + "\n"
-
-
-def _copy(sql: str, rows: Sequence[Any], line: Any) -> None:
+def _copy(copy: tuple[str, Sequence[str]], rows: Sequence[Sequence[Any]]) -> None:
     connection.ensure_connection()
     raw: Any = connection.connection
-    with connection.wrap_database_errors, raw.cursor() as cursor, cursor.copy(sql) as cp:
-        for start in range(0, len(rows), _COPY_CHUNK):
-            cp.write("".join([line(row) for row in rows[start : start + _COPY_CHUNK]]))
+    with connection.wrap_database_errors, raw.cursor() as cursor:
+        _copy_rows(cursor, copy, rows)
