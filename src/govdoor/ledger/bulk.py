@@ -129,9 +129,10 @@ def rows_insert(
         if rows:
             insert = _insert_copy if connection.vendor == "postgresql" else _insert_orm
             ids = insert(rows, queued_at)
-        with connection.cursor() as cursor:
-            for sql, params in inserts:
-                cursor.execute(sql, params)
+        if inserts:
+            with connection.cursor() as cursor:
+                for sql, params in inserts:
+                    cursor.execute(sql, params)
     for instance in companions:
         fastsql.inserted(instance)
     return ids

@@ -19,9 +19,10 @@ EMPTY_ROOT = hashlib.sha256(b"").digest()
 Range = tuple[int, int]
 NodeKey = tuple[int, int]  # (level, index): the complete subtree of leaves [index<<level, ...)
 
-# Storage keeps the leaves (level 0) and the complete subtrees from this level up. Levels in
-# between are hashed from at most 2**STORED_FROM_LEVEL leaves that the same read fetches:
-# half the rows the sequencer writes, for up to 15 more rows in a proof's one query.
+# Storage keeps the complete subtrees from this level up; the leaves are the entries' hashes.
+# Levels in between are hashed from at most 2**STORED_FROM_LEVEL leaves that the same read
+# fetches: a sixteenth of the rows the sequencer would write, for up to 15 more rows in a
+# proof's one query.
 STORED_FROM_LEVEL = 4
 
 

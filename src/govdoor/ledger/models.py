@@ -2,10 +2,10 @@
 
 Why this split: a person's record (with its salt) must be erasable, but the tree must never
 change. So the record lives in `Record`, which erasure deletes from; the leaf hash lives in
-`Entry` and, once integrated, in `Node` (level 0); `Span` maps leaf indexes to entries.
-`Node` also keeps the complete subtrees of levels 4 and up as they complete (levels 1 to 3
-are hashed from at most 16 stored leaves when read), so any proof is one query of O(log n)
-rows, never a rebuild. The
+`Entry`, and `Span` lays the integrated entries out as the tree's leaves (the leaf hashes
+are not stored a second time). `Node` keeps the complete subtrees of levels 4 and up as
+they complete (levels 1 to 3 are hashed from at most 16 leaves when read), so any proof is
+one query of O(log n) rows, never a rebuild. The
 database itself refuses UPDATE and DELETE on the tree tables (pgtrigger on PostgreSQL,
 triggers created by migration 0002 on SQLite).
 """
@@ -115,9 +115,10 @@ class Record(models.Model):
 
 
 class Node(models.Model):
-    """A complete subtree: level 0 is a leaf hash, level L covers 2**L leaves. Levels 1 to 3
-    are not stored (see `selectors.nodes_and_size`); logs written before that keep theirs,
-    which nothing reads."""
+    """A complete subtree of level 4 or more: level L covers 2**L leaves. The leaves are the
+    entries' hashes (through the spans) and levels 1 to 3 are hashed from them (see
+    `selectors.nodes_and_size`); logs written before that keep rows of those levels, which
+    nothing reads."""
 
     pk = models.CompositePrimaryKey("level", "position")
     level = models.PositiveSmallIntegerField()

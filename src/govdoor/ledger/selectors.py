@@ -1,13 +1,14 @@
 """Reading the ledger: stored nodes, proofs, entries, checkpoints and a person's data uses.
 
-Why proofs come from stored nodes only: a proof needs O(log n) complete subtrees, each one
-row of `Node`, fetched in a single query, so the cost does not grow with the log.
+Why proofs come from stored rows only: a proof needs O(log n) complete subtrees, each one
+row of `Node` (or, for the lowest levels, a few leaves: entries found through the spans),
+fetched in a single query, so the cost does not grow with the log.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,22 +45,31 @@ def _stored_keys(wanted: Iterable[NodeKey]) -> set[NodeKey]:
 
 def nodes_and_size(keys: Iterable[NodeKey]) -> tuple[dict[NodeKey, bytes], int]:
     """Complete subtrees by (level, position), and the current tree size, in one round trip
-    (a proof is dominated by round trips, not by the O(log n) rows it reads). A node of an
-    unstored level is hashed from its leaves; it is missing if one of them is."""
+    (a proof is dominated by round trips, not by the O(log n) rows it reads). A leaf is its
+    entry's hash (found through the spans); a node of an unstored level is hashed from its
+    leaves; it is missing if one of them is."""
     wanted = set(keys)
     stored = sorted(_stored_keys(wanted))
-    node_table, head_table = Node._meta.db_table, Head._meta.db_table
-    head_sql = f'SELECT -1, "size", NULL FROM "{head_table}" WHERE "id" = 1'
-    if stored:
-        values = ", ".join(["(%s, %s)"] * len(stored))
-        sql = (
-            f'SELECT "level", "position", "hash" FROM "{node_table}" '
-            f'WHERE ("level", "position") IN (VALUES {values}) UNION ALL {head_sql}'
+    leaves = [position for level, position in stored if level == 0]
+    inner = [key for key in stored if key[0] != 0]
+    parts: list[str] = []
+    params: list[int] = []
+    if inner:
+        values = ", ".join(["(%s, %s)"] * len(inner))
+        parts.append(
+            f'SELECT "level", "position", "hash" FROM "{Node._meta.db_table}"'
+            f' WHERE ("level", "position") IN (VALUES {values})'
         )
-    else:
-        sql = head_sql
+        params.extend(number for key in inner for number in key)
+    if leaves:
+        parts.append(_LEAVES_AT)
+        params[:0] = leaves  # the WITH clause comes first
+    parts.append(f'SELECT -1, "size", NULL FROM "{Head._meta.db_table}" WHERE "id" = 1')
+    sql = " UNION ALL ".join(parts)
+    if leaves:
+        sql = f'WITH "w"("p") AS (VALUES {", ".join(["(CAST(%s AS BIGINT))"] * len(leaves))}) {sql}'
     with connection.cursor() as cursor:
-        cursor.execute(sql, [number for key in stored for number in key])
+        cursor.execute(sql, params)
         rows = cursor.fetchall()
     size = 0
     found: dict[NodeKey, bytes] = {}
@@ -71,10 +81,39 @@ def nodes_and_size(keys: Iterable[NodeKey]) -> tuple[dict[NodeKey, bytes], int]:
     for level, position in wanted:
         if 0 < level < merkle.STORED_FROM_LEVEL:
             first = position << level
-            leaves = [found.get((0, leaf)) for leaf in range(first, first + (1 << level))]
-            if all(leaves):
-                found[(level, position)] = merkle.subtree_hash(leaves)  # type: ignore[arg-type]
+            hashes = [found.get((0, leaf)) for leaf in range(first, first + (1 << level))]
+            if all(hashes):
+                found[(level, position)] = merkle.subtree_hash(hashes)  # type: ignore[arg-type]
     return found, size
+
+
+# The leaves at the positions of "w": each one's span is the last starting at or before it
+# (one backward probe of the span key), its entry that span's start plus the offset; a
+# position past the span's end (past the tree) finds nothing.
+_LEAVES_AT = (
+    'SELECT 0, "w"."p", "e"."leaf_hash" FROM "w"'
+    ' JOIN "ledger_span" "s" ON "s"."leaf_start" = (SELECT "leaf_start" FROM "ledger_span"'
+    ' WHERE "leaf_start" <= "w"."p" ORDER BY "leaf_start" DESC LIMIT 1)'
+    ' JOIN "ledger_entry" "e" ON "e"."id" = "s"."entry_start" + ("w"."p" - "s"."leaf_start")'
+    ' WHERE "w"."p" < "s"."leaf_start" + "s"."length"'
+)
+
+
+def leaves_in_order(*, chunk: int = 20_000) -> Iterator[tuple[int, bytes]]:
+    """(leaf index, leaf hash) of every integrated entry, in leaf order, streamed (a
+    server-side cursor on PostgreSQL): the leaves are the entries' hashes, laid out by the
+    spans, and are not stored a second time."""
+    sql = (
+        'SELECT "s"."leaf_start" + "e"."id" - "s"."entry_start", "e"."leaf_hash"'
+        ' FROM "ledger_span" "s" JOIN "ledger_entry" "e"'
+        ' ON "e"."id" >= "s"."entry_start" AND "e"."id" < "s"."entry_start" + "s"."length"'
+        ' ORDER BY "s"."leaf_start", "e"."id"'
+    )
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql)
+        while rows := cursor.fetchmany(chunk):
+            for index, digest in rows:
+                yield int(index), bytes(digest)
 
 
 def nodes_get(keys: Iterable[NodeKey]) -> dict[NodeKey, bytes]:

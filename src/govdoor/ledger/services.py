@@ -337,9 +337,8 @@ def ledger_sequence(*, limit: int = BATCH_SIZE) -> int:
     stored_from = merkle.STORED_FROM_LEVEL
     for offset, (_entry_id, _xid, digest) in enumerate(queued):
         index = size + offset
-        node = (0, index, bytes(digest))
+        node = (0, index, bytes(digest))  # a leaf: its entry's hash, not stored again
         push(node)
-        add(node)
         # A leaf at `index` completes one subtree per trailing 1 bit of `index`.
         for _merge in range((~index & (index + 1)).bit_length() - 1):
             right, left = pop(), pop()

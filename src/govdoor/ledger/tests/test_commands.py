@@ -38,31 +38,28 @@ def test_an_empty_ledger_verifies():
 
 
 def test_a_changed_leaf_hash_is_found(log):
-    with triggers_off("ledger_node"):
-        Node.objects.filter(level=0, position=5).update(hash=b"\x07" * 32)
+    with triggers_off("ledger_entry"):
+        Entry.objects.filter(pk=selectors.entry_id_at(5)).update(leaf_hash=b"\x07" * 32)
     with pytest.raises(CommandError):
         verify()
 
 
 def test_a_leaf_rewritten_with_all_its_ancestors_is_found_by_the_checkpoints(log):
-    leaves = [
-        bytes(h)
-        for h in Node.objects.filter(level=0).order_by("position").values_list("hash", flat=True)
-    ]
-    leaves[2] = merkle.leaf_hash(b"forged")
-    with triggers_off("ledger_node"):
-        Node.objects.filter(level=0, position=2).update(hash=leaves[2])
-        # levels 1 to 3 are not stored: the forged leaf alone makes a consistent tree
+    forged = merkle.leaf_hash(b"forged")
+    Record.objects.filter(entry_id=selectors.entry_id_at(2)).delete()  # as if erased
     with triggers_off("ledger_entry"):
-        Entry.objects.filter(pk=selectors.entry_id_at(2)).update(leaf_hash=leaves[2])
+        # levels 1 to 3 are not stored: the forged leaf alone makes a consistent tree
+        Entry.objects.filter(pk=selectors.entry_id_at(2)).update(leaf_hash=forged)
     with pytest.raises(CommandError) as raised:
         verify()
     assert "failed" in str(raised.value)
 
 
-def test_a_missing_leaf_is_found(log):
-    with triggers_off("ledger_node"):
-        Node.objects.filter(level=0, position=12).delete()
+@pytest.mark.parametrize("leaf", [5, 12])
+def test_a_missing_leaf_is_found(log, leaf):
+    Record.objects.filter(entry_id=selectors.entry_id_at(leaf)).delete()
+    with triggers_off("ledger_entry"):
+        Entry.objects.filter(pk=selectors.entry_id_at(leaf)).delete()
     with pytest.raises(CommandError):
         verify()
 
@@ -96,7 +93,10 @@ def test_an_entry_missing_from_the_spans_is_found(log):
     err = io.StringIO()
     with pytest.raises(CommandError):
         call_command("ledger_verify", stdout=io.StringIO(), stderr=err)
-    assert "the spans cover 12 leaves, the tree holds 13" in err.getvalue()
+    # The leaves are laid out by the spans: the tree looks one leaf short of the queue it
+    # integrated and of the head.
+    assert "13 entries lie up to the sequencer's cursor, the tree holds 12" in err.getvalue()
+    assert "the head does not match the stored tree" in err.getvalue()
 
 
 def test_an_entry_moved_past_the_sequencers_cursor_is_found(log):
@@ -172,7 +172,9 @@ def test_tampering_helpers_really_bypass_the_triggers(log):
     from django.db import DatabaseError, transaction
 
     with pytest.raises(DatabaseError), transaction.atomic():
-        Node.objects.filter(level=0, position=5).update(hash=b"\x07" * 32)
+        Entry.objects.filter(pk=selectors.entry_id_at(5)).update(leaf_hash=b"\x07" * 32)
+    with pytest.raises(DatabaseError), transaction.atomic():
+        Entry.objects.filter(pk=selectors.entry_id_at(12)).update(xid=1)
     assert connection.vendor in {"sqlite", "postgresql"}
 
 

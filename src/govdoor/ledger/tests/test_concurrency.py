@@ -8,7 +8,7 @@ import pytest
 from django.db import connection, connections, transaction
 
 from govdoor.ledger import merkle, selectors, services
-from govdoor.ledger.models import Entry, Node
+from govdoor.ledger.models import Entry
 
 THREADS = 4
 PER_THREAD = 8
@@ -51,10 +51,7 @@ def test_concurrent_appends_and_sequencing_get_unique_contiguous_indexes():
     total = THREADS * PER_THREAD
     index_of = selectors.entry_indexes(Entry.objects.values_list("id", flat=True))
     assert sorted(index_of.values()) == list(range(total))
-    leaves = [
-        bytes(h)
-        for h in Node.objects.filter(level=0).order_by("position").values_list("hash", flat=True)
-    ]
+    leaves = [h for _i, h in selectors.leaves_in_order()]
     by_index = [
         bytes(h)
         for _, h in sorted(

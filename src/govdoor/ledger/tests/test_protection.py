@@ -23,9 +23,13 @@ def refused(action) -> None:
 
 
 @pytest.mark.django_db
-def test_nodes_cannot_be_updated_or_deleted(ledger):
-    refused(lambda: Node.objects.filter(level=0, position=1).update(hash=b"\x00" * 32))
-    refused(lambda: Node.objects.filter(level=0, position=2).delete())
+def test_nodes_cannot_be_updated_or_deleted(append):
+    for _ in range(32):
+        append()
+    services.ledger_sequence_all()
+    assert Node.objects.count() == 3  # (4, 0), (4, 1) and (5, 0); the leaves are the entries
+    refused(lambda: Node.objects.filter(level=4, position=1).update(hash=b"\x00" * 32))
+    refused(lambda: Node.objects.filter(level=5, position=0).delete())
     refused(lambda: Node.objects.all().delete())
     assert Node.objects.count() == 3
 
@@ -67,7 +71,7 @@ def test_a_queued_entry_cannot_change_its_leaf_hash(append):
 def test_raw_sql_is_refused_too(ledger):
     def raw() -> None:
         with connection.cursor() as cursor:
-            cursor.execute('DELETE FROM "ledger_node" WHERE "level" = 0')
+            cursor.execute('DELETE FROM "ledger_entry"')
 
     refused(raw)
 
@@ -80,6 +84,7 @@ def test_records_can_be_erased(ledger):
 @pytest.mark.django_db(transaction=True)
 def test_transactional_tests_can_still_flush_the_ledger_between_tests(append):
     append()  # on commit, the sequencer runs in process and signs a checkpoint
-    assert Node.objects.count() == 1 and Checkpoint.objects.count() == 1
+    assert Span.objects.count() == 1 and Checkpoint.objects.count() == 1
     call_command("flush", interactive=False, verbosity=0)
-    assert not Node.objects.exists() and not Checkpoint.objects.exists()
+    assert not Entry.objects.exists() and not Span.objects.exists()
+    assert not Checkpoint.objects.exists()
