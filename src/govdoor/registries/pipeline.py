@@ -22,12 +22,14 @@ from django.db import connection, transaction
 from django.utils import translation
 
 from govdoor.registries.loading import (
+    ANALYZE_FROM,
     _Prepared,
     keys_check,
     record_lines,
     records_bulk_load,
     records_loaded_announce,
     rows_check,
+    statistics_refresh,
     tables_copy,
     uuid7_hex_batch,
 )
@@ -99,9 +101,15 @@ def records_bulk_load_batches(
             return pool.submit(_ready, register, rows, actor, reason, language)
 
         pending = submit()
+        analysed = False
         while pending is not None:
             ready = pending.result()
             pending = submit()  # prepared while this batch is written
             if ready.rows:
                 total += _write(register, ready)
+                if not analysed and total >= ANALYZE_FROM:
+                    # Once is enough: the planner scales what it samples to the table's
+                    # size as it grows; it needs the shape (one key per record), not the count.
+                    transaction.on_commit(statistics_refresh, robust=True)
+                    analysed = True
     return total

@@ -138,3 +138,15 @@ def test_a_load_finds_taken_keys_through_the_subject_and_the_blind_index(org, ke
     with pytest.raises(SchemaViolation) as info:
         records_bulk_load(register=register, rows=[vehicle(2), vehicle(1)], actor=keeper)
     assert [e["field"] for e in info.value.errors] == [f"/rows/2/{key}"]
+
+
+@pytest.mark.parametrize("count, analysed", [(2, True), (1, False)])
+def test_a_large_load_refreshes_the_planners_statistics_when_it_commits(
+    register, keeper, monkeypatch, django_capture_on_commit_callbacks, count, analysed
+):
+    from govdoor.registries import loading
+
+    monkeypatch.setattr(loading, "ANALYZE_FROM", 2)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        records_bulk_load(register=register, rows=[vehicle(n) for n in range(count)], actor=keeper)
+    assert (loading.statistics_refresh in callbacks) is analysed

@@ -71,3 +71,27 @@ def test_only_the_keeper_loads(register, other_org):
             register=register, batches=batches(1), actor=keeper_caller(other_org)
         )
     assert not Record.objects.exists()
+
+
+def _planner_rows(table: str) -> float:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [table])
+        return float(cursor.fetchone()[0])
+
+
+def test_a_large_load_has_the_statistics_refreshed_once_after_the_batch_that_makes_it_large(
+    register, keeper, monkeypatch
+):
+    from django.db import connection
+
+    from govdoor.registries import pipeline
+
+    if connection.vendor != "postgresql":
+        pytest.skip("planner statistics are PostgreSQL's")
+    monkeypatch.setattr(pipeline, "ANALYZE_FROM", 5)
+    records_bulk_load_batches(register=register, batches=batches(3, 4, 2), actor=keeper)
+    # Analysed after the second batch (7 records), not again after the third.
+    assert _planner_rows("registries_record") == 7
+    assert _planner_rows("registries_recordversion") == 7
