@@ -15,7 +15,6 @@ import itertools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
-from django.db import connection
 from django.db.models import Q
 
 from govdoor.ledger import merkle, notes, selectors
@@ -88,70 +87,42 @@ def _levels(audit: Audit, size: int) -> None:
         level += 1
 
 
-def _entries_sql() -> str:
-    """The entries (with their records) of leaves lo … hi, by leaf index: the spans that start
-    from the one holding lo, and in each only the ids inside the window, so a span of a
-    million entries is read one window at a time."""
-    most, least = ("GREATEST", "LEAST") if connection.vendor == "postgresql" else ("MAX", "MIN")
-    return f"""
-SELECT "s"."leaf_start" + "e"."id" - "s"."entry_start", "e"."leaf_hash", "r"."body"
-FROM "ledger_span" "s"
-JOIN "ledger_entry" "e"
-  ON "e"."id" >= "s"."entry_start" + {most}(0, %(lo)s - "s"."leaf_start")
- AND "e"."id" < "s"."entry_start" + {least}("s"."length", %(hi)s + 1 - "s"."leaf_start")
-LEFT JOIN "ledger_record" "r" ON "r"."entry_id" = "e"."id"
-WHERE "s"."leaf_start" >= %(first)s AND "s"."leaf_start" <= %(hi)s
-ORDER BY "s"."leaf_start", "e"."id"
-"""
-
-
-def _spans(audit: Audit, size: int) -> list[int] | None:
-    """The spans tile the leaves 0 … size - 1 and no entry lies in two of them (else None);
-    for each window of CHUNK leaves, the start of the span holding its first leaf."""
-    firsts: list[int] = []
+def _spans(audit: Audit, size: int) -> bool:
+    """The spans tile the leaves 0 … size - 1 and no entry lies in two of them."""
     leaf = 0
     for start, length in (
         Span.objects.order_by("leaf_start").values_list("leaf_start", "length").iterator(CHUNK)
     ):
         if start != leaf or length < 1:
             audit.fail(f"the spans do not cover leaf {leaf} exactly once")
-            return None
+            return False
         leaf = start + length
-        while len(firsts) * CHUNK < leaf:
-            firsts.append(start)
     if leaf != size:
         audit.fail(f"the spans cover {leaf} leaves, the tree holds {size}")
-        return None
+        return False
     previous_end = None
     rows = Span.objects.order_by("entry_start").values_list("entry_start", "length")
     for entry_start, length in rows.iterator(CHUNK):
         if previous_end is not None and entry_start < previous_end:
             audit.fail(f"entry {entry_start} is in two spans")
-            return None
+            return False
         previous_end = entry_start + length
-    return firsts
+    return True
 
 
 def _entries(audit: Audit, size: int) -> None:
     """Every leaf has its entry, in order; surviving records still hash to their leaf; every
     entry up to the cursor is integrated."""
-    firsts = _spans(audit, size)
-    if firsts is None:
+    if not _spans(audit, size):
         return
     expected = 0
-    sql = _entries_sql()
-    for window, first in enumerate(firsts):
-        lo = window * CHUNK
-        with connection.cursor() as cursor:
-            cursor.execute(sql, {"lo": lo, "hi": lo + CHUNK - 1, "first": first})
-            rows = cursor.fetchall()
-        for index, digest, body in rows:
-            if index != expected:
-                audit.fail(f"the entry of leaf {expected} is missing")
-                return
-            if body is not None and merkle.leaf_hash(body.encode()) != bytes(digest):
-                audit.fail(f"the record of entry {index} does not hash to its leaf")
-            expected += 1
+    for index, digest, body in selectors.leaf_records_in_order(chunk=CHUNK):
+        if index != expected:
+            audit.fail(f"the entry of leaf {expected} is missing")
+            return
+        if body is not None and merkle.leaf_hash(body.encode()) != digest:
+            audit.fail(f"the record of entry {index} does not hash to its leaf")
+        expected += 1
     if expected < size:
         audit.fail(f"the entry of leaf {expected} is missing")
         return

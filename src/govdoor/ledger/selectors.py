@@ -103,17 +103,32 @@ def leaves_in_order(*, chunk: int = 20_000) -> Iterator[tuple[int, bytes]]:
     """(leaf index, leaf hash) of every integrated entry, in leaf order, streamed (a
     server-side cursor on PostgreSQL): the leaves are the entries' hashes, laid out by the
     spans, and are not stored a second time."""
+    for index, digest, _body in _leaf_rows(records=False, chunk=chunk):
+        yield index, digest
+
+
+def leaf_records_in_order(*, chunk: int = 20_000) -> Iterator[tuple[int, bytes, str | None]]:
+    """`leaves_in_order` with each entry's record text (None once erased)."""
+    return _leaf_rows(records=True, chunk=chunk)
+
+
+def _leaf_rows(*, records: bool, chunk: int) -> Iterator[tuple[int, bytes, str | None]]:
+    body, join = (
+        ('"r"."body"', ' LEFT JOIN "ledger_record" "r" ON "r"."entry_id" = "e"."id"')
+        if records
+        else ("NULL", "")
+    )
     sql = (
-        'SELECT "s"."leaf_start" + "e"."id" - "s"."entry_start", "e"."leaf_hash"'
+        f'SELECT "s"."leaf_start" + "e"."id" - "s"."entry_start", "e"."leaf_hash", {body}'
         ' FROM "ledger_span" "s" JOIN "ledger_entry" "e"'
         ' ON "e"."id" >= "s"."entry_start" AND "e"."id" < "s"."entry_start" + "s"."length"'
-        ' ORDER BY "s"."leaf_start", "e"."id"'
+        f'{join} ORDER BY "s"."leaf_start", "e"."id"'
     )
     with connection.chunked_cursor() as cursor:
         cursor.execute(sql)
         while rows := cursor.fetchmany(chunk):
-            for index, digest in rows:
-                yield int(index), bytes(digest)
+            for index, digest, text in rows:
+                yield int(index), bytes(digest), text
 
 
 def nodes_get(keys: Iterable[NodeKey]) -> dict[NodeKey, bytes]:

@@ -15,12 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from govdoor.core.crypto import blind_index
-from govdoor.registries.loading import (
-    ANALYZE_FROM,
-    copy_rows,
-    records_bulk_load,
-    statistics_refresh,
-)
+from govdoor.registries.loading import copy_rows, records_bulk_load, statistics_refresh_after
 from govdoor.registries.models import Record, RecordIndex, RecordVersion, Register
 from govdoor.registries.schema import merged, record_errors
 from govdoor.registries.selectors import Caller, blind_purpose, records_search
@@ -155,8 +150,8 @@ def records_bulk_upsert(
         if progress is not None:
             progress(done)
     report.applied = not dry_run
-    if report.applied and report.created + report.updated >= ANALYZE_FROM:
-        transaction.on_commit(statistics_refresh, robust=True)
+    if report.applied:
+        statistics_refresh_after(report.created + report.updated)
     return report
 
 

@@ -356,14 +356,22 @@ def records_bulk_load(
         else:
             _load_orm(register, rows, ids, prepared)
     records_loaded_announce(register, len(rows))
-    if len(rows) >= ANALYZE_FROM:
-        transaction.on_commit(statistics_refresh, robust=True)
+    statistics_refresh_after(len(rows))
     return len(rows)
 
 
 # A load this large can change the planner's picture of the record tables by orders of
 # magnitude (a new register's first load above all).
 ANALYZE_FROM = 10_000
+
+
+def statistics_refresh_after(written: int) -> bool:
+    """Have the record tables' statistics refreshed when the caller commits, if it wrote
+    `written` (>= ANALYZE_FROM) records; whether it will be."""
+    if written < ANALYZE_FROM:
+        return False
+    transaction.on_commit(statistics_refresh, robust=True)
+    return True
 
 
 def statistics_refresh() -> None:

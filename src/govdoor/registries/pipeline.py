@@ -22,14 +22,13 @@ from django.db import connection, transaction
 from django.utils import translation
 
 from govdoor.registries.loading import (
-    ANALYZE_FROM,
     _Prepared,
     keys_check,
     record_lines,
     records_bulk_load,
     records_loaded_announce,
     rows_check,
-    statistics_refresh,
+    statistics_refresh_after,
     tables_copy,
     uuid7_hex_batch,
 )
@@ -107,9 +106,7 @@ def records_bulk_load_batches(
             pending = submit()  # prepared while this batch is written
             if ready.rows:
                 total += _write(register, ready)
-                if not analysed and total >= ANALYZE_FROM:
-                    # Once is enough: the planner scales what it samples to the table's
-                    # size as it grows; it needs the shape (one key per record), not the count.
-                    transaction.on_commit(statistics_refresh, robust=True)
-                    analysed = True
+                # Once is enough: the planner scales what it samples to the table's size as
+                # it grows; it needs the shape (one key per record), not the count.
+                analysed = analysed or statistics_refresh_after(total)
     return total

@@ -86,11 +86,11 @@ def test_a_large_load_has_the_statistics_refreshed_once_after_the_batch_that_mak
 ):
     from django.db import connection
 
-    from govdoor.registries import pipeline
+    from govdoor.registries import loading
 
     if connection.vendor != "postgresql":
         pytest.skip("planner statistics are PostgreSQL's")
-    monkeypatch.setattr(pipeline, "ANALYZE_FROM", 5)
+    monkeypatch.setattr(loading, "ANALYZE_FROM", 5)
     records_bulk_load_batches(register=register, batches=batches(3, 4, 2), actor=keeper)
     # Analysed after the second batch (7 records), not again after the third.
     assert _planner_rows("registries_record") == 7
