@@ -17,6 +17,7 @@ entries), several minutes without (10,000,000 entries, about 20,000,000 node row
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import os
@@ -143,7 +144,7 @@ def _appends(n: int, reps: int, batch: int, *, batched_rows: int, every: int) ->
     from django.db import connection, transaction
 
     from govdoor.ledger import services
-    from govdoor.ledger.models import Record
+    from govdoor.ledger.models import Entry
 
     def entry() -> dict[str, Any]:
         return {
@@ -160,10 +161,15 @@ def _appends(n: int, reps: int, batch: int, *, batched_rows: int, every: int) ->
         with transaction.atomic():
             services.ledger_append(**entry())  # warm up
         services.ledger_sequence_all()
-    row = Record.objects.order_by("-entry_id").first()
-    payload = row.body if row else "x" * 300
+    row = Entry.objects.order_by("-id").first()
+    payload = row.body if row and row.body else "x" * 300
+    subject = entry()["subject_id"]
     with connection.cursor() as cursor:
-        cursor.execute("CREATE TABLE bench_plain (id bigserial PRIMARY KEY, h bytea, body text)")
+        # The entry's columns (a row of the same size), with only a primary key.
+        cursor.execute(
+            "CREATE TABLE bench_plain (id bigserial PRIMARY KEY, h bytea, xid bigint,"
+            " queued_at timestamptz, subject_ref varchar(64), body text)"
+        )
         cursor.execute("SHOW synchronous_commit")
         sync = cursor.fetchone()[0]
 
@@ -171,12 +177,14 @@ def _appends(n: int, reps: int, batch: int, *, batched_rows: int, every: int) ->
         return n if size == 1 else batched_rows
 
     def plain_round(size: int) -> float:
-        values = ", ".join(["(%s, %s)"] * size)
+        values = ", ".join(["(%s, %s, %s, %s, %s)"] * size)
+        insert = f"INSERT INTO bench_plain (h, xid, queued_at, subject_ref, body) VALUES {values}"
         started = time.perf_counter()
         for _ in range(rows_of(size) // size):
-            params = [v for _ in range(size) for v in (os.urandom(32), payload)]
+            now = dt.datetime.now(dt.UTC)
+            params = [v for _ in range(size) for v in (os.urandom(32), 7, now, subject, payload)]
             with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute(f"INSERT INTO bench_plain (h, body) VALUES {values}", params)
+                cursor.execute(insert, params)
         return rows_of(size) / (time.perf_counter() - started)
 
     def ledger_round(size: int) -> float:
@@ -254,18 +262,24 @@ def _bulk(n: int) -> dict[str, Any]:
         sequence_s = time.perf_counter() - started
     payload = leaf.text(prefix_checked(entries[0], "x"), "s" * 44, "x" * 36)
     with connection.cursor() as cursor:
-        cursor.execute("CREATE TABLE bench_copy (id bigint PRIMARY KEY, h bytea, body text)")
+        # The entry's columns (rows of the same size), with only a primary key.
+        cursor.execute(
+            "CREATE TABLE bench_copy (id bigint PRIMARY KEY, h bytea, xid bigint,"
+            " queued_at timestamptz, subject_ref varchar(64), body text)"
+        )
     raw: Any = connection.connection
+    at = dt.datetime.now(dt.UTC).isoformat()
     started = time.perf_counter()
     with (
         transaction.atomic(),
         raw.cursor() as cur,
-        cur.copy("COPY bench_copy (id, h, body) FROM STDIN") as copy,
+        cur.copy("COPY bench_copy (id, h, xid, queued_at, subject_ref, body) FROM STDIN") as copy,
     ):
         for start in range(0, n, 50_000):
             copy.write(
                 "".join(
-                    f"{i}\t\\\\x{os.urandom(32).hex()}\t{payload}\n"
+                    f"{i}\t\\\\x{os.urandom(32).hex()}\t7\t{at}\t{entries[i].subject_id}"
+                    f"\t{payload}\n"
                     for i in range(start, min(start + 50_000, n))
                 )
             )
@@ -295,12 +309,12 @@ def _build_large(size: int) -> tuple[bytes, float]:
     sha = hashlib.sha256
     with connection.cursor() as cursor:
         cursor.execute(
-            "TRUNCATE ledger_node, ledger_record, ledger_entry, ledger_span, ledger_checkpoint,"
-            " ledger_head"
+            "TRUNCATE ledger_node, ledger_entry, ledger_span, ledger_checkpoint, ledger_head"
         )
         cursor.execute("ALTER TABLE ledger_node DROP CONSTRAINT ledger_node_pkey")
         cursor.execute("ALTER TABLE ledger_entry DROP CONSTRAINT ledger_entry_pkey")
         cursor.execute("DROP INDEX ledger_entry_queue")
+        cursor.execute("DROP INDEX ledger_entry_subject")
     raw = connection.connection
     stack: list[tuple[int, int, bytes]] = []
     at = "2026-01-01T00:00:00+00:00"
@@ -330,6 +344,9 @@ def _build_large(size: int) -> tuple[bytes, float]:
         cursor.execute("ALTER TABLE ledger_node ADD PRIMARY KEY (level, position)")
         cursor.execute("ALTER TABLE ledger_entry ADD PRIMARY KEY (id)")
         cursor.execute('CREATE INDEX ledger_entry_queue ON ledger_entry ("xid", "id")')
+        cursor.execute(
+            'CREATE INDEX ledger_entry_subject ON ledger_entry ("subject_ref", "id" DESC)'
+        )
         cursor.execute("SELECT setval(pg_get_serial_sequence('ledger_entry', 'id'), %s)", [size])
         cursor.execute("ANALYZE ledger_node")
         cursor.execute("ANALYZE ledger_entry")

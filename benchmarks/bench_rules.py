@@ -250,7 +250,7 @@ def measure(residents: int) -> None:
         done = scan.scan_run(scan_id=started.pk)
         scan_s = time.perf_counter() - t0
     with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM ledger_record")
+        cursor.execute("SELECT count(*) FROM ledger_entry")
         ledger_entries = cursor.fetchone()[0]
         cursor.execute("SELECT count(*), count(DISTINCT person_id) FROM rules_offer")
         offers, offered_people = cursor.fetchone()

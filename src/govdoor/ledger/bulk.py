@@ -1,16 +1,16 @@
-"""Writing queued ledger rows (Entry + Record) in as few round trips as the database allows.
+"""Writing queued ledger entries (each with its record) in as few round trips as possible.
 
 Why three ways: one data request appends a handful of entries and wants one statement (on
-PostgreSQL a data-modifying CTE inserts the entries and their records together); a
-population scan appends a million and wants COPY (ids reserved from the entry sequence in one
-query, then two COPY streams); SQLite, the embedded demo, has neither and uses two bulk
-INSERTs with RETURNING. An access may hand over rows of its own (the exchange's request
-record) to be written with its entries: on PostgreSQL they are further inserts in the same
-statement, otherwise plain inserts right after, in the same transaction. Every entry carries
-its transaction's id (`xid`), which the sequencer's queue cursor needs (see
-services.ledger_sequence). The sequencer's own writes, the nodes and spans, go through the
-same COPY helper. All run in the caller's transaction; a failure raises DatabaseError and the
-caller's transaction rolls back.
+PostgreSQL an INSERT from a VALUES list, in a data-modifying CTE beside the access's own
+rows); a population scan appends a million and wants COPY (one stream: the entry's id and
+transaction id are the columns' defaults, so nothing is read first); SQLite, the embedded
+demo, has neither and uses a bulk INSERT. An access may hand over rows of its own (the
+exchange's request record) to be written with its entries: on PostgreSQL they are further
+inserts in the same statement, otherwise plain inserts right after, in the same transaction.
+Every entry carries its transaction's id (`xid`), which the sequencer's queue cursor needs
+(see services.ledger_sequence). The sequencer's own writes, the nodes and spans, go through
+the same COPY helper. All run in the caller's transaction; a failure raises DatabaseError
+and the caller's transaction rolls back.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from typing import Any
 from django.db import connection, models
 
 from govdoor.core import fastsql
-from govdoor.ledger.models import Entry, Node, Record, Span
+from govdoor.ledger.models import Entry, Node, Span
 from govdoor.ledger.rows import Row
 
 COPY_FROM = 64  # below this many rows, one INSERT statement (one round trip); from it on, COPY
@@ -33,7 +33,7 @@ COPY_FROM = 64  # below this many rows, one INSERT statement (one round trip); f
 def _cte_sql(
     rows: int, companions: tuple[str, ...] = (), read: tuple[str, str] | None = None
 ) -> str:
-    """One statement for `rows` entries and their records, and the companion INSERTs. The
+    """One statement for `rows` entries (with their records) and the companion INSERTs. The
     rows come as a VALUES list: PostgreSQL plans it in half the time it takes to parse the
     same rows sent as bytea and text arrays through unnest (measured: 0.56 against 0.89 ms
     for three entries). A data-modifying WITH query runs to completion whether or not the
@@ -41,28 +41,25 @@ def _cte_sql(
 
     With `read` (the access's SELECT and the quoted name of one of its columns) the SELECT
     comes first ("r"), each row carries a key ("k"), only the rows whose key the read's rows
-    hold are written, and the statement answers the read's rows, each with the counts of
-    entries and records written. In autocommit it is a transaction of its own: the read and
-    its entries commit together without a BEGIN and a COMMIT round trip."""
+    hold are written, and the statement answers the read's rows, each with the count of
+    distinct leaf hashes written (fewer than the entries: two equal salts, a broken random
+    source). In autocommit it is a transaction of its own: the read and its entries
+    commit together without a BEGIN and a COMMIT round trip."""
     key = ', "k"' if read else ""
     found = f' WHERE EXISTS (SELECT 1 FROM "r" WHERE "r".{read[1]} = "v"."k")' if read else ""
     answer = (
-        ' SELECT "r".*, (SELECT count(*) FROM "e"), (SELECT count(*) FROM "w") FROM "r"'
+        ' SELECT "r".*, (SELECT count(DISTINCT "leaf_hash") FROM "e") FROM "r"'
         if read
-        else ' SELECT "e"."id", "e"."leaf_hash", (SELECT count(*) FROM "w") FROM "e"'
+        else ' SELECT "e"."id", "e"."leaf_hash" FROM "e"'
     )
     return (
         (f'WITH "r" AS ({read[0]}), ' if read else "WITH ")
         + f'"v"("h", "s", "b", "n"{key}) AS (VALUES '
         + ", ".join([f"(%s::bytea, %s, %s, %s{', %s' if read else ''})"] * rows)
         + '), "e" AS ('
-        ' INSERT INTO "ledger_entry" ("leaf_hash", "queued_at", "xid")'
-        f' SELECT "v"."h", %s, pg_current_xact_id()::text::bigint FROM "v"{found}'
-        ' ORDER BY "v"."n" RETURNING "id", "leaf_hash"),'
-        ' "w" AS ('
-        ' INSERT INTO "ledger_record" ("entry_id", "subject_ref", "body")'
-        ' SELECT "e"."id", "v"."s", "v"."b" FROM "e" JOIN "v" ON "v"."h" = "e"."leaf_hash"'
-        ' RETURNING "entry_id")'
+        ' INSERT INTO "ledger_entry" ("leaf_hash", "queued_at", "xid", "subject_ref", "body")'
+        ' SELECT "v"."h", %s, pg_current_xact_id()::text::bigint, "v"."s", "v"."b"'
+        f' FROM "v"{found} ORDER BY "v"."n" RETURNING "id", "leaf_hash")'
         + "".join(f', "c{n}" AS ({sql})' for n, sql in enumerate(companions))
         + answer
     )
@@ -95,9 +92,9 @@ def read_insert(
 ) -> tuple[list[tuple[Any, ...]], int]:
     """PostgreSQL only: run `read` (SQL, parameters) and, in the same statement, insert the
     candidate `rows` (key, row) whose key the read's rows hold in column `key` (quoted name,
-    index), and the companions; the read's rows and how many entries were written. A
-    mismatch of entries and records (two equal leaf hashes: a broken random source) raises
-    RuntimeError, so nothing read is disclosed."""
+    index), and the companions; the read's rows and how many entries were written. Fewer
+    distinct leaf hashes written than the read's keys call for (two equal leaf hashes: a
+    broken random source) raises RuntimeError, so nothing read is disclosed."""
     if not rows:
         raise ValueError("a read with its entries needs at least one candidate entry")
     sql, read_params = read
@@ -108,34 +105,41 @@ def read_insert(
         cursor.execute(statement, params)
         result = cursor.fetchall()
     written = len({r[key[1]] for r in result} & {candidate for candidate, _row in rows})
-    if any(r[-2] != written or r[-1] != written for r in result):
+    if any(r[-1] != written for r in result):
         raise RuntimeError("ledger rows and their entries do not match one to one")
     for instance in companions:
         fastsql.inserted(instance)
-    return [r[:-2] for r in result], written
+    return [r[:-1] for r in result], written
 
 
 def rows_insert(
     rows: Sequence[Row], *, queued_at: dt.datetime, companions: Sequence[models.Model] = ()
-) -> list[int]:
-    """Insert the rows as queued entries with their records, and the companion instances
-    (new, primary key set: see `fastsql.insert_statement`); the entry ids, in order. A
-    companion without its key is refused (ValueError) before anything is written."""
+) -> None:
+    """Insert the rows as queued entries, and the companion instances (new, primary key
+    set: see `fastsql.insert_statement`). A companion without its key is refused
+    (ValueError) before anything is written."""
     inserts = [fastsql.insert_statement(instance) for instance in companions]
     if rows and connection.vendor == "postgresql" and len(rows) < COPY_FROM:
-        ids = _insert_cte(rows, queued_at, inserts)
+        _insert_cte(rows, queued_at, inserts)
     else:
-        ids = []
         if rows:
             insert = _insert_copy if connection.vendor == "postgresql" else _insert_orm
-            ids = insert(rows, queued_at)
+            insert(rows, queued_at)
         if inserts:
             with connection.cursor() as cursor:
                 for sql, params in inserts:
                     cursor.execute(sql, params)
     for instance in companions:
         fastsql.inserted(instance)
-    return ids
+
+
+def entry_insert(row: Row, *, queued_at: dt.datetime) -> int:
+    """Insert one row as a queued entry; its id."""
+    if connection.vendor == "postgresql":
+        (entry_id,) = _insert_cte([row], queued_at)
+        return entry_id
+    (entry_id,) = _insert_orm([row], queued_at)
+    return entry_id
 
 
 def _insert_cte(
@@ -146,8 +150,8 @@ def _insert_cte(
     with connection.cursor() as cursor:
         cursor.execute(_cte_sql(len(rows), tuple(sql for sql, _values in inserts)), params)
         result = cursor.fetchall()
-    found = {bytes(h): int(i) for i, h, _n in result}
-    if len(found) != len(rows) or any(n != len(rows) for _i, _h, n in result):
+    found = {bytes(h): int(i) for i, h in result}
+    if len(found) != len(rows):
         # Two equal leaf hashes in one batch would need equal salts: a broken random source.
         raise RuntimeError("ledger rows and their entries do not match one to one")
     return [found[h] for h in hashes]
@@ -156,13 +160,12 @@ def _insert_cte(
 # Binary COPY: the server parses no text (hex bytea, ISO timestamps) and nothing needs
 # escaping. Its rows must carry each column's exact type, so the types are named here beside
 # the column lists (held to the tables by the PostgreSQL suite: a mismatch fails the COPY).
+# The entry's id and transaction id are left to the columns' defaults: the id sequence and,
+# on PostgreSQL, pg_current_xact_id() (migration 0006).
 _ENTRY_COPY = (
-    'COPY "ledger_entry" ("id", "leaf_hash", "queued_at", "xid") FROM STDIN (FORMAT BINARY)',
-    ("int8", "bytea", "timestamptz", "int8"),
-)
-_RECORD_COPY = (
-    'COPY "ledger_record" ("entry_id", "subject_ref", "body") FROM STDIN (FORMAT BINARY)',
-    ("int8", "varchar", "text"),
+    'COPY "ledger_entry" ("leaf_hash", "queued_at", "subject_ref", "body")'
+    " FROM STDIN (FORMAT BINARY)",
+    ("bytea", "timestamptz", "varchar", "text"),
 )
 _NODE_COPY = (
     'COPY "ledger_node" ("level", "position", "hash") FROM STDIN (FORMAT BINARY)',
@@ -174,17 +177,14 @@ _SPAN_COPY = (
 )
 
 
-def _insert_copy(rows: Sequence[Row], queued_at: dt.datetime) -> list[int]:
+def _insert_copy(rows: Sequence[Row], queued_at: dt.datetime) -> None:
     connection.ensure_connection()
     raw: Any = connection.connection
     # The raw psycopg cursor (COPY) bypasses Django's cursor: wrap its errors as Django's.
     with connection.wrap_database_errors, raw.cursor() as cursor:
-        ids, xid = _ids_reserve(cursor, len(rows))
         _copy_rows(
-            cursor, _ENTRY_COPY, ((i, r[0], queued_at, xid) for i, r in zip(ids, rows, strict=True))
+            cursor, _ENTRY_COPY, ((h, queued_at, subject, body) for h, subject, body in rows)
         )
-        _copy_rows(cursor, _RECORD_COPY, ((i, r[1], r[2]) for i, r in zip(ids, rows, strict=True)))
-    return ids
 
 
 def _copy_rows(cursor: Any, copy: tuple[str, Sequence[str]], rows: Iterable[Sequence[Any]]) -> None:
@@ -196,38 +196,14 @@ def _copy_rows(cursor: Any, copy: tuple[str, Sequence[str]], rows: Iterable[Sequ
             write(row)
 
 
-_sequence: str | None = None
-
-
-def _ids_reserve(cursor: Any, count: int) -> tuple[list[int], int]:
-    """`count` fresh entry ids from the entry sequence and the transaction's id, in one round
-    trip (the sequence named once: calling pg_get_serial_sequence per row would cost ten
-    times the nextval itself)."""
-    global _sequence
-    if _sequence is None:
-        cursor.execute("SELECT pg_get_serial_sequence('ledger_entry', 'id')")
-        _sequence = str(cursor.fetchone()[0])
-    cursor.execute(
-        "SELECT nextval(%s::regclass), pg_current_xact_id()::text::bigint"
-        " FROM generate_series(1, %s)",
-        [_sequence, count],
-    )
-    rows = cursor.fetchall()
-    return [int(i) for i, _xid in rows], int(rows[0][1])
-
-
 def _insert_orm(rows: Sequence[Row], queued_at: dt.datetime) -> list[int]:
     entries = Entry.objects.bulk_create(
-        [Entry(leaf_hash=r[0], queued_at=queued_at) for r in rows], batch_size=5000
+        [Entry(leaf_hash=h, queued_at=queued_at, subject_ref=s, body=b) for h, s, b in rows],
+        batch_size=5000,
     )
     if any(e.pk is None for e in entries):  # pragma: no cover - SQLite >= 3.35 returns them
         raise RuntimeError("the database did not return the new entries' ids")
-    ids = [int(e.pk) for e in entries]
-    Record.objects.bulk_create(
-        [Record(entry_id=i, subject_ref=r[1], body=r[2]) for i, r in zip(ids, rows, strict=True)],
-        batch_size=5000,
-    )
-    return ids
+    return [int(e.pk) for e in entries]
 
 
 def nodes_insert(nodes: Sequence[tuple[int, int, bytes]]) -> None:

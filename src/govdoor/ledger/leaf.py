@@ -24,7 +24,7 @@ from typing import Any
 from govdoor.core import clock
 
 ACTIONS = frozenset({"read", "disclose", "prefill", "decide", "export", "erase"})
-SUBJECT_MAX = 64  # the width of Record.subject_ref
+SUBJECT_MAX = 64  # the width of Entry.subject_ref
 
 json_string: Any = json.encoder.encode_basestring  # type: ignore[attr-defined]
 

@@ -116,6 +116,52 @@ def fold_right(hashes: Sequence[bytes]) -> bytes:
     return acc
 
 
+Node = tuple[int, int, bytes]  # (level, index, hash)
+
+
+def tree_extend(
+    size: int, frontier: Sequence[Node], leaves: Sequence[bytes], *, keep_from: int = 1
+) -> tuple[list[Node], list[Node]]:
+    """Append `leaves` to a tree of `size` leaves whose right edge is `frontier` (its
+    complete subtrees, left to right: `range_nodes(0, size)` with their hashes). Returns the
+    complete subtrees of level `keep_from` or more that the new leaves finish, level by
+    level, and the new tree's frontier.
+
+    Why level by level rather than a stack per leaf: the new complete subtrees of level L
+    are exactly the indices [size >> L, (size + n) >> L), each the hash of two children of
+    level L - 1 of which only the first may be old (the frontier's, when size >> (L - 1) is
+    odd); so each level is one list comprehension over the one below, about a third of
+    the time of pushing and popping every leaf through a stack in Python (the sequencer
+    hashes every batch this way)."""
+    edge = {level: h for level, _index, h in frontier}
+    end_size = size + len(leaves)
+    sha = hashlib.sha256
+    made: list[Node] = []
+    levels: list[list[bytes]] = [list(leaves)]
+    level = 0
+    while (size >> level) < (end_size >> level):
+        below, first = levels[level], size >> level
+        if first & 1:
+            below = [edge[level], *below]
+        pairs = iter(below)
+        above = [
+            sha(b"\x01" + left + right).digest() for left, right in zip(pairs, pairs, strict=False)
+        ]
+        level += 1
+        levels.append(above)
+        if level >= keep_from:
+            start = size >> level
+            made.extend((level, start + k, h) for k, h in enumerate(above))
+    new_edge: list[Node] = []
+    for lvl in range(end_size.bit_length() - 1, -1, -1):
+        if end_size >> lvl & 1:
+            index = (end_size >> lvl) - 1
+            fresh = index - (size >> lvl)
+            digest = levels[lvl][fresh] if lvl < len(levels) and fresh >= 0 else edge[lvl]
+            new_edge.append((lvl, index, bytes(digest)))
+    return made, new_edge
+
+
 def resolve(ranges: Sequence[Range], node: Callable[[NodeKey], bytes]) -> list[bytes]:
     """Turn ranges into hashes with `node`, a lookup of one complete subtree."""
     return [fold_right([node(key) for key in range_nodes(s, e)]) for s, e in ranges]

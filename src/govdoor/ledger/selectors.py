@@ -20,7 +20,7 @@ from govdoor.core.errors import DomainError, NotFound
 from govdoor.identity.selectors import mandates_held
 from govdoor.ledger import merkle
 from govdoor.ledger.merkle import NodeKey
-from govdoor.ledger.models import Checkpoint, Entry, Head, Node, Record, Span
+from govdoor.ledger.models import Checkpoint, Entry, Head, Node, Span
 from govdoor.organisations.selectors import organisations_list, roles_of
 
 
@@ -113,16 +113,12 @@ def leaf_records_in_order(*, chunk: int = 20_000) -> Iterator[tuple[int, bytes, 
 
 
 def _leaf_rows(*, records: bool, chunk: int) -> Iterator[tuple[int, bytes, str | None]]:
-    body, join = (
-        ('"r"."body"', ' LEFT JOIN "ledger_record" "r" ON "r"."entry_id" = "e"."id"')
-        if records
-        else ("NULL", "")
-    )
+    body = '"e"."body"' if records else "NULL"
     sql = (
         f'SELECT "s"."leaf_start" + "e"."id" - "s"."entry_start", "e"."leaf_hash", {body}'
         ' FROM "ledger_span" "s" JOIN "ledger_entry" "e"'
         ' ON "e"."id" >= "s"."entry_start" AND "e"."id" < "s"."entry_start" + "s"."length"'
-        f'{join} ORDER BY "s"."leaf_start", "e"."id"'
+        ' ORDER BY "s"."leaf_start", "e"."id"'
     )
     with connection.chunked_cursor() as cursor:
         cursor.execute(sql)
@@ -235,28 +231,15 @@ def entry_get(*, index: Any) -> EntryView:
     """An integrated entry and its record (None once erased); NotFound past the tree."""
     i = _bounded(index, field="index", low=0, high=MAX_SIZE)
     entry_id = entry_id_at(i)
-    entry = (
-        Entry.objects.filter(pk=entry_id).select_related("record").first()
-        if entry_id is not None
-        else None
-    )
+    entry = Entry.objects.filter(pk=entry_id).first() if entry_id is not None else None
     if entry is None:
         raise NotFound(_("No ledger entry with this index."))
-    record = entry.record if _has_record(entry) else None
     return EntryView(
         index=i,
         leaf_hash=bytes(entry.leaf_hash),
-        record=json.loads(record.body) if record else None,
-        subject_ref=record.subject_ref if record else None,
+        record=json.loads(entry.body) if entry.body is not None else None,
+        subject_ref=entry.subject_ref if entry.body is not None else None,
     )
-
-
-def _has_record(entry: Entry) -> bool:
-    try:
-        entry.record  # noqa: B018 - reverse one-to-one raises when erased
-    except Record.DoesNotExist:
-        return False
-    return True
 
 
 def checkpoint_latest() -> Checkpoint | None:
@@ -286,17 +269,22 @@ def data_use_subjects(person: Any) -> dict[str, str | None]:
     return subjects
 
 
-def data_uses_queryset(subject_ids: Iterable[str]) -> QuerySet[Record]:
-    """Records about these subjects, newest first (queued entries included)."""
-    return Record.objects.filter(subject_ref__in=list(subject_ids)).order_by("-entry_id")
+def data_uses_queryset(subject_ids: Iterable[str]) -> QuerySet[Entry]:
+    """Entries about these subjects, newest first (queued ones included; erased ones have no
+    subject any more)."""
+    return (
+        Entry.objects.filter(subject_ref__in=list(subject_ids))
+        .only("id", "subject_ref", "body")
+        .order_by("-id")
+    )
 
 
 def data_uses_rows(
-    records: Sequence[Record], subjects: dict[str, str | None]
+    records: Sequence[Entry], subjects: dict[str, str | None]
 ) -> list[dict[str, Any]]:
     """The rows of the API and the portal page: one query for organisation names."""
-    parsed = [(r, json.loads(r.body)) for r in records]
-    indexes = entry_indexes(r.entry_id for r in records)
+    parsed = [(r, json.loads(r.body)) for r in records if r.body is not None]
+    indexes = entry_indexes(r.id for r in records)
     codes = {body["actor"]["org"] for _, body in parsed}
     names = (
         dict(
@@ -311,11 +299,12 @@ def data_uses_rows(
     rows = []
     for record, body in parsed:
         about = None
-        if subjects.get(record.subject_ref) is not None:
-            about = {"id": record.subject_ref, "name": subjects[record.subject_ref]}
+        name = subjects.get(record.subject_ref) if record.subject_ref is not None else None
+        if name is not None:
+            about = {"id": record.subject_ref, "name": name}
         rows.append(
             {
-                "index": indexes.get(record.entry_id),
+                "index": indexes.get(record.id),
                 "at": body["at"],
                 "org": body["actor"]["org"],
                 "org_name": names.get(body["actor"]["org"], body["actor"]["org"]),

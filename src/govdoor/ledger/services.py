@@ -28,7 +28,7 @@ from govdoor.core import clock
 from govdoor.core.errors import Unavailable
 from govdoor.ledger import bulk, leaf, merkle, notes
 from govdoor.ledger.leaf import ACTIONS
-from govdoor.ledger.models import Checkpoint, Head, Record
+from govdoor.ledger.models import Checkpoint, Entry, Head
 from govdoor.ledger.rows import LedgerEntryIn, prefix_checked, rows_build, rows_from
 from govdoor.ledger.selectors import nodes_get
 
@@ -119,7 +119,12 @@ def ledger_append(
     )
     data = leaf_bytes(record)
     digest = merkle.leaf_hash(data)
-    (entry_id,) = _rows_write([(digest, record["subject"], data.decode())])
+    try:
+        entry_id = bulk.entry_insert(
+            (digest, record["subject"], data.decode()), queued_at=clock.now()
+        )
+    except DatabaseError as exc:
+        raise _append_failed(1) from exc
     _kick_on_commit()
     return QueuedEntry(id=entry_id, record=record, leaf_hash=digest)
 
@@ -257,11 +262,11 @@ def ledger_append_for_subjects(
 
 def _rows_write(
     rows: Sequence[bulk.Row], *, queued_at: Any = None, companions: Sequence[models.Model] = ()
-) -> list[int]:
+) -> None:
     """Write queued rows (and the access's companion rows) in the caller's transaction, no
     savepoint: on failure, see `_append_failed`."""
     try:
-        return bulk.rows_insert(rows, queued_at=queued_at or clock.now(), companions=companions)
+        bulk.rows_insert(rows, queued_at=queued_at or clock.now(), companions=companions)
     except DatabaseError as exc:
         raise _append_failed(len(rows)) from exc
 
@@ -331,25 +336,16 @@ def ledger_sequence(*, limit: int = BATCH_SIZE) -> int:
     if not queued:
         return 0
     size = head.size
-    stack = _frontier(size)
-    new_nodes: list[tuple[int, int, bytes]] = []
-    add, push, pop, node_hash = new_nodes.append, stack.append, stack.pop, merkle.node_hash
-    stored_from = merkle.STORED_FROM_LEVEL
-    for offset, (_entry_id, _xid, digest) in enumerate(queued):
-        index = size + offset
-        node = (0, index, bytes(digest))  # a leaf: its entry's hash, not stored again
-        push(node)
-        # A leaf at `index` completes one subtree per trailing 1 bit of `index`.
-        for _merge in range((~index & (index + 1)).bit_length() - 1):
-            right, left = pop(), pop()
-            node = (left[0] + 1, left[1] >> 1, node_hash(left[2], right[2]))
-            push(node)
-            if node[0] >= stored_from:
-                add(node)
+    new_nodes, edge = merkle.tree_extend(
+        size,
+        _frontier(size),
+        [bytes(digest) for _entry_id, _xid, digest in queued],
+        keep_from=merkle.STORED_FROM_LEVEL,
+    )
     bulk.nodes_insert(new_nodes)
     bulk.spans_insert(_spans([entry_id for entry_id, _xid, _digest in queued], first_leaf=size))
     head.size = size + len(queued)
-    head.root = merkle.fold_right([h for _, _, h in stack])
+    head.root = merkle.fold_right([h for _, _, h in edge])
     head.cursor_id, head.cursor_xid = int(queued[-1][0]), int(queued[-1][1])
     head.save(update_fields=["size", "root", "cursor_xid", "cursor_id", "updated_at"])
     # The tree has just grown under the head's lock: no checkpoint of this size can exist.
@@ -443,8 +439,9 @@ def verifier_key() -> str:
 
 @transaction.atomic
 def ledger_erase_subject(*, subject_id: str) -> int:
-    """Delete the records (and salts) about a person; the leaf hashes stay, so the tree and
-    every proof stay valid, and the erased entries can no longer be linked to the person."""
-    deleted, _ = Record.objects.filter(subject_ref=str(subject_id)).delete()
-    logger.info("ledger records erased", extra={"subject": str(subject_id), "count": deleted})
-    return deleted
+    """Delete the records (and salts) about a person: their entries keep only the leaf hash
+    and queue key (the one update the entry trigger allows), so the tree and every proof
+    stay valid, and the erased entries can no longer be linked to the person."""
+    erased = Entry.objects.filter(subject_ref=str(subject_id)).update(subject_ref=None, body=None)
+    logger.info("ledger records erased", extra={"subject": str(subject_id), "count": erased})
+    return erased

@@ -181,14 +181,16 @@ class PersonalDataUsageView(GovStackView):
         keeper = any(caller.keeps(r) for r in Register.objects.filter(code=database.lower()))
         if not (own or keeper):
             raise Refused(_("Only the person or the keeper of that database may see this."))
-        records = list(data_uses_queryset([str(person.pk)])[:500])
+        # An entry whose subject is still set has its body (the erasure trigger clears both).
+        records = [r for r in data_uses_queryset([str(person.pk)])[:500] if r.body is not None]
         rows = data_uses_rows(records, {str(person.pk): None})
         out = []
         for record, row in zip(records, rows, strict=True):
+            assert record.body is not None  # filtered above
             actor = json.loads(record.body)["actor"]
             out.append(
                 {
-                    "id": str(row["index"] if row["index"] is not None else record.entry_id),
+                    "id": str(row["index"] if row["index"] is not None else record.id),
                     "readerId": actor.get("user") or "",
                     "readerInitials": "",
                     "readerInstitutionId": row["org"],

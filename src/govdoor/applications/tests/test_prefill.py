@@ -6,7 +6,7 @@ from govdoor.applications import filling, selectors
 from govdoor.applications.selectors import Subject
 from govdoor.exchange.models import DataRequest
 from govdoor.exchange.services import objection_create
-from govdoor.ledger.models import Record as LedgerRecord
+from govdoor.ledger.models import Entry as LedgerEntry
 from govdoor.registries.models import CorrectionRequest
 
 
@@ -39,7 +39,7 @@ def test_each_register_is_asked_once_by_the_service_owner_and_ledgered(parking, 
         ("riverton", "answered"),
     ]
     assert sorted(r.fields[0].split(".")[0] for r in requests) == ["population", "vehicles"]
-    assert LedgerRecord.objects.filter(subject_ref=str(resident.pk)).count() == 2
+    assert LedgerEntry.objects.filter(subject_ref=str(resident.pk)).count() == 2
 
 
 def test_an_objection_leaves_the_fields_to_be_asked_with_the_reason(parking, resident):

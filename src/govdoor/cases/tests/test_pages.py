@@ -13,7 +13,7 @@ from govdoor.cases.services import case_decide, case_start_review
 from govdoor.cases.tests.factories import open_case, person_living_in, staff_member
 from govdoor.core import clock
 from govdoor.identity.tests.factories import MandateFactory
-from govdoor.ledger.models import Record
+from govdoor.ledger.models import Entry as LedgerEntry
 from govdoor.organisations.models import StaffRole
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +23,7 @@ PersonClient = Callable[..., Client]
 
 
 def _ledger_reads(purpose: str) -> int:
-    return sum(1 for r in Record.objects.all() if f'"purpose":"{purpose}"' in r.body)
+    return sum(1 for r in LedgerEntry.objects.all() if f'"purpose":"{purpose}"' in r.body)
 
 
 def test_the_queue_shows_only_the_current_organisations_cases_with_bounded_queries(

@@ -10,7 +10,7 @@ import rfc8785
 from django.db import transaction
 
 from govdoor.ledger import bulk, merkle, services
-from govdoor.ledger.models import Entry, Record
+from govdoor.ledger.models import Entry
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +26,7 @@ ACCESS: dict[str, Any] = {
 
 def _bodies_without_salt_and_time() -> list[dict[str, Any]]:
     out = []
-    for record in Record.objects.order_by("entry_id"):
+    for record in Entry.objects.exclude(body=None).order_by("id"):
         body = json.loads(record.body)
         body.pop("salt"), body.pop("at")
         out.append(body)
@@ -39,15 +39,15 @@ def test_the_entries_are_those_ledger_append_many_writes_for_the_same_people(cou
     with transaction.atomic():
         assert services.ledger_append_for_subjects(subject_ids=subjects, **ACCESS) == count
     by_subjects = _bodies_without_salt_and_time()
-    Record.objects.all().delete()
+    Entry.objects.update(subject_ref=None, body=None)  # erased: only the new ones are read
     with transaction.atomic():
         services.ledger_append_many(
             entries=[services.LedgerEntryIn(subject_id=s, **ACCESS) for s in subjects]
         )
     assert by_subjects == _bodies_without_salt_and_time()
-    for stored in Record.objects.select_related("entry"):
+    for stored in Entry.objects.exclude(body=None):
         assert stored.body.encode() == rfc8785.dumps(json.loads(stored.body))
-        assert bytes(stored.entry.leaf_hash) == merkle.leaf_hash(stored.body.encode())
+        assert bytes(stored.leaf_hash) == merkle.leaf_hash(stored.body.encode())
     assert services.ledger_sequence_all() == 2 * count
 
 

@@ -11,7 +11,7 @@ from django.db import DatabaseError, connection, transaction
 
 from govdoor.core.errors import Unavailable
 from govdoor.ledger import bulk, merkle, selectors, services
-from govdoor.ledger.models import Entry, Record, Span
+from govdoor.ledger.models import Entry, Span
 from govdoor.ledger.services import LedgerEntryIn
 from govdoor.ledger.tests.factories import OrganisationFactory
 from govdoor.organisations.models import Organisation
@@ -37,13 +37,13 @@ def test_many_entries_are_queued_with_the_bytes_ledger_append_would_write():
     entries = [entry(subject_id=f"person-{n}", fields=["z", "a"]) for n in range(25)]
     with transaction.atomic():
         assert services.ledger_append_many(entries=entries) == 25
-    records = list(Record.objects.select_related("entry").order_by("entry_id"))
+    records = list(Entry.objects.order_by("id"))
     assert [r.subject_ref for r in records] == [f"person-{n}" for n in range(25)]
     for stored in records:
         body = json.loads(stored.body)
         assert list(body) == sorted(body)  # canonical: keys in JCS order
         assert stored.body.encode() == rfc8785.dumps(body)
-        assert bytes(stored.entry.leaf_hash) == merkle.leaf_hash(stored.body.encode())
+        assert bytes(stored.leaf_hash) == merkle.leaf_hash(stored.body.encode())
         assert body["fields"] == ["a", "z"] and body["action"] == "decide"
         assert body["actor"] == {"org": "benefits-agency", "user": None}
     assert len({json.loads(r.body)["salt"] for r in records}) == 25
@@ -59,10 +59,10 @@ def test_a_large_batch_goes_through_copy_and_the_sequencer_integrates_it_all():
     leaves = [h for _i, h in selectors.leaves_in_order()]
     assert len(leaves) == count + 1
     assert selectors.tree_root(size=len(leaves)) == merkle.root(leaves)
-    odd = Record.objects.get(subject_ref='quote"back\\slash\ttab')
+    odd = Entry.objects.get(subject_ref='quote"back\\slash\ttab')
     assert json.loads(odd.body)["purpose"] == "p\nnew line"
-    assert bytes(odd.entry.leaf_hash) == merkle.leaf_hash(odd.body.encode())
-    index = selectors.entry_indexes([odd.entry_id])[odd.entry_id]
+    assert bytes(odd.leaf_hash) == merkle.leaf_hash(odd.body.encode())
+    index = selectors.entry_indexes([odd.id])[odd.id]
     proof = selectors.inclusion_proof_get(index=index, tree_size_arg=len(leaves))[2]
     assert merkle.inclusion_verify(
         index=index,
@@ -143,7 +143,7 @@ def test_an_empty_batch_writes_nothing():
 
 def test_when_the_ledger_cannot_be_written_the_bulk_callers_transaction_fails_closed():
     def wrapper(execute, sql, params, many, context):
-        if "ledger_record" in sql:
+        if "ledger_entry" in sql:
             raise DatabaseError("disk full")
         return execute(sql, params, many, context)
 

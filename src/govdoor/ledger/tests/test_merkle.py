@@ -180,3 +180,43 @@ def test_every_proof_range_is_aligned_so_it_is_made_of_stored_complete_subtrees(
             for start, end in merkle.consistency_ranges(m, n):
                 width = 1 << (end - start - 1).bit_length()
                 assert start % width == 0
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.integers(min_value=0, max_value=37), min_size=1, max_size=6))
+def test_extending_a_tree_batch_by_batch_finishes_every_complete_subtree_once(batches):
+    """The sequencer's level-by-level extension against the RFC recursion: whatever the
+    batch sizes (empty ones included), every complete subtree of level 1 or more is made
+    exactly once with the RFC's hash, and the frontier folds to the RFC's root."""
+    leaves = hashes(data(sum(batches)))
+    size, frontier, made = 0, [], {}
+    for n in batches:
+        new, frontier = merkle.tree_extend(size, frontier, leaves[size : size + n])
+        for level, index, digest in new:
+            assert (level, index) not in made
+            made[(level, index)] = digest
+        size += n
+        assert [(lvl, idx) for lvl, idx, _h in frontier] == merkle.range_nodes(0, size)
+        assert merkle.fold_right([h for _l, _i, h in frontier]) == ref_mth(data(size))
+    expected = {
+        (level, index) for level in range(1, size.bit_length()) for index in range(size >> level)
+    }
+    assert set(made) == expected
+    for (level, index), digest in made.items():
+        span = data(size)[index << level : (index + 1) << level]
+        assert digest == ref_mth(span)
+
+
+def test_extending_keeps_only_the_levels_asked_for():
+    leaves = hashes(data(70))
+    new, frontier = merkle.tree_extend(0, [], leaves, keep_from=4)
+    assert sorted((lvl, idx) for lvl, idx, _h in new) == [
+        (4, 0),
+        (4, 1),
+        (4, 2),
+        (4, 3),
+        (5, 0),
+        (5, 1),
+        (6, 0),
+    ]
+    assert merkle.fold_right([h for _l, _i, h in frontier]) == ref_mth(data(70))

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 
 from govdoor.ledger import selectors, services
-from govdoor.ledger.models import Checkpoint, Entry, Node, Record, Span
+from govdoor.ledger.models import Checkpoint, Entry, Node, Span
 
 
 @pytest.fixture
@@ -77,8 +77,16 @@ def test_raw_sql_is_refused_too(ledger):
 
 
 @pytest.mark.django_db
-def test_records_can_be_erased(ledger):
-    assert Record.objects.all().delete()[0] == 3
+def test_records_can_be_erased_and_nothing_else_about_an_entry_can_change(ledger):
+    first = selectors.entry_id_at(0)
+    body = Entry.objects.get(pk=first).body
+    refused(lambda: Entry.objects.filter(pk=first).update(body=body.replace("read", "erase")))
+    refused(lambda: Entry.objects.filter(pk=first).update(subject_ref="someone-else"))
+    refused(lambda: Entry.objects.filter(pk=first).update(subject_ref=None))  # body kept
+    refused(lambda: Entry.objects.filter(pk=first).update(body=None, xid=9))
+    assert Entry.objects.update(subject_ref=None, body=None) == 3
+    refused(lambda: Entry.objects.filter(pk=first).update(body="restored"))
+    assert Entry.objects.filter(subject_ref=None, body=None).count() == 3
 
 
 @pytest.mark.django_db(transaction=True)

@@ -21,9 +21,9 @@ def ledger_calls():
 
 
 def test_making_available_and_opening_are_appended_to_the_real_ledger():
-    from govdoor.ledger.models import Record
+    from govdoor.ledger.models import Entry as LedgerEntry
 
-    before = Record.objects.count()
+    before = LedgerEntry.objects.count()
     person = PersonFactory()
     message = message_send(
         organisation=OrganisationFactory(),
@@ -33,7 +33,7 @@ def test_making_available_and_opening_are_appended_to_the_real_ledger():
         dispatch=lambda ids: None,
     )
     message_open(message=message, reader=person)
-    bodies = list(Record.objects.order_by("entry_id").values_list("body", flat=True))[before:]
+    bodies = list(LedgerEntry.objects.order_by("id").values_list("body", flat=True))[before:]
     assert len(bodies) == 2
     assert '"disclose"' in bodies[0] and "made available" in bodies[0]
     assert '"read"' in bodies[1] and "message opened" in bodies[1]

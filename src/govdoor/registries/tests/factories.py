@@ -6,10 +6,12 @@ import datetime as dt
 from typing import Any
 
 import factory
+from django.db.models import Max, QuerySet
 
 from govdoor.identity.models import Person, User
 from govdoor.identity.selectors import national_id_index
 from govdoor.identity.testing import agency_access_token
+from govdoor.ledger.models import Entry as LedgerEntry
 from govdoor.organisations.models import Organisation, StaffRole
 from govdoor.registries.models import Register
 from govdoor.registries.selectors import Caller
@@ -101,3 +103,14 @@ def vehicle(n: int = 1, **overrides: Any) -> dict[str, Any]:
     }
     row.update(overrides)
     return row
+
+
+def ledger_mark() -> int:
+    """The last ledger entry's id now: the log is append-only, so a test that asks what an
+    action wrote reads the entries after this mark instead of clearing the log first."""
+    return LedgerEntry.objects.aggregate(last=Max("id"))["last"] or 0
+
+
+def ledger_entries_after(mark: int) -> QuerySet[LedgerEntry]:
+    """The entries written since `mark` (see ledger_mark), oldest first."""
+    return LedgerEntry.objects.filter(id__gt=mark).order_by("id")

@@ -9,7 +9,7 @@ from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from govdoor.identity.testing import agency_access_token
-from govdoor.ledger.models import Record
+from govdoor.ledger.models import Entry as LedgerEntry
 from govdoor.rules import bias
 from govdoor.rules.models import BiasReport, Decision, Offer, SandboxRun, Scan
 
@@ -83,9 +83,13 @@ def test_agency_systems_are_not_held_to_the_anonymous_rate(
 
 
 def test_calculating_stores_nothing(db: None) -> None:
-    before = [m.objects.count() for m in (Decision, Offer, Scan, BiasReport, SandboxRun, Record)]
+    before = [
+        m.objects.count() for m in (Decision, Offer, Scan, BiasReport, SandboxRun, LedgerEntry)
+    ]
     assert post(APIClient(), FAMILY).status_code == 200
-    after = [m.objects.count() for m in (Decision, Offer, Scan, BiasReport, SandboxRun, Record)]
+    after = [
+        m.objects.count() for m in (Decision, Offer, Scan, BiasReport, SandboxRun, LedgerEntry)
+    ]
     assert before == after
 
 

@@ -11,7 +11,7 @@ from django.test import Client
 from govdoor.identity.decorators import SESSION_IDP, SESSION_LOA
 from govdoor.identity.services import user_for_person
 from govdoor.identity.testing import sign_in_staff
-from govdoor.ledger.models import Record
+from govdoor.ledger.models import Entry as LedgerEntry
 from govdoor.organisations.tests.factories import StaffRoleFactory, UserFactory
 from govdoor.rules import services
 from govdoor.rules.models import Decision
@@ -22,7 +22,7 @@ CHECK = "/check-entitlement/"
 
 
 def test_the_calculator_shows_the_amount_and_why_and_keeps_nothing(db: None) -> None:
-    before = (Decision.objects.count(), Record.objects.count())
+    before = (Decision.objects.count(), LedgerEntry.objects.count())
     response = Client().post(
         CHECK,
         {
@@ -37,7 +37,7 @@ def test_the_calculator_shows_the_amount_and_why_and_keeps_nothing(db: None) -> 
     html = response.content.decode()
     assert "You may be entitled to" in html and "120.00" in html
     assert "is below the limit" in html
-    assert (Decision.objects.count(), Record.objects.count()) == before
+    assert (Decision.objects.count(), LedgerEntry.objects.count()) == before
 
 
 def test_the_calculator_names_what_is_missing(db: None) -> None:
@@ -150,7 +150,9 @@ def test_the_reviewer_sees_the_explanation_beside_the_answers_and_decides(
     assert page.status_code == 200
     html = page.content.decode()
     assert "is above the limit 2,400.00" in html and "household_income" in html
-    assert Record.objects.filter(subject_ref=str(applicant.pk), body__contains='"read"').exists()
+    assert LedgerEntry.objects.filter(
+        subject_ref=str(applicant.pk), body__contains='"read"'
+    ).exists()
     missing = staff.post(url, {"decision": "confirm", "reason": ""})
     assert missing.status_code == 400
     done = staff.post(url, {"decision": "confirm", "reason": "Checked the payslips."})

@@ -17,7 +17,7 @@ from django.utils import timezone
 from govdoor.exchange import services as exchange_services
 from govdoor.exchange.models import Consent
 from govdoor.identity.tests.factories import PersonFactory
-from govdoor.ledger.models import Record
+from govdoor.ledger.models import Entry as LedgerEntry
 from govdoor.messaging.models import Message
 from govdoor.rules import scan, scan_sets
 from govdoor.rules.models import Offer, Scan
@@ -30,7 +30,7 @@ on_postgresql = pytest.mark.skipif(
 
 
 def ledgered(person: Any) -> int:
-    return Record.objects.filter(subject_ref=str(person.pk)).count()
+    return LedgerEntry.objects.filter(subject_ref=str(person.pk)).count()
 
 
 def test_a_scan_in_batches_smaller_than_the_population_reads_everyone_exactly_once(
@@ -41,7 +41,7 @@ def test_a_scan_in_batches_smaller_than_the_population_reads_everyone_exactly_on
     assert done.status == "done" and done.scanned == 5 and done.offers == 5
     assert done.cursor == str(max(p.pk for p in people))
     assert [ledgered(p) for p in people] == [1] * 5
-    assert Record.objects.count() == 5  # nobody else, not even the children
+    assert LedgerEntry.objects.count() == 5  # nobody else, not even the children
     assert sorted(Offer.objects.values_list("person_id", flat=True)) == sorted(p.pk for p in people)
     amounts = {o.person_id: str(o.amount) for o in Offer.objects.all()}
     assert amounts[people[0].pk] == "120.00" and amounts[people[1].pk] == "240.00"
@@ -56,7 +56,7 @@ def test_a_batch_exactly_as_large_as_the_rest_ends_the_scan_on_an_empty_batch(
     first = scan.scan_run(scan_id=started.pk, batch_size=2, max_batches=2)
     assert first.status == "running" and first.scanned == 4
     done = scan.scan_run(scan_id=started.pk, batch_size=2)
-    assert done.status == "done" and done.scanned == 4 and Record.objects.count() == 4
+    assert done.status == "done" and done.scanned == 4 and LedgerEntry.objects.count() == 4
 
 
 def test_an_interrupted_scan_resumes_from_its_cursor_and_offers_nobody_twice(
@@ -212,4 +212,4 @@ def test_an_empty_population_finishes_the_scan_at_once(
 ) -> None:
     PersonFactory()
     done = scan.scan_run(scan_id=scan.scan_start(service_code="child-benefit").pk)
-    assert done.status == "done" and done.scanned == 0 and not Record.objects.exists()
+    assert done.status == "done" and done.scanned == 0 and not LedgerEntry.objects.exists()

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 
 from govdoor.exchange import services as exchange_services
-from govdoor.ledger.models import Record
+from govdoor.ledger.models import Entry as LedgerEntry
 from govdoor.messaging.models import Message
 from govdoor.rules import scan, services
 from govdoor.rules.models import Offer, Scan
@@ -27,9 +27,9 @@ def test_only_people_who_consented_are_scanned_and_ledgered(
     offer = Offer.objects.get()
     assert offer.person_id == yes.pk and str(offer.amount) == "240.00"
     assert not Offer.objects.filter(person=no).exists()
-    entries = Record.objects.filter(subject_ref=str(yes.pk))
+    entries = LedgerEntry.objects.filter(subject_ref=str(yes.pk))
     assert entries.count() == 1 and '"proactive-eligibility"' in entries.get().body
-    assert not Record.objects.filter(subject_ref=str(no.pk)).exists()
+    assert not LedgerEntry.objects.filter(subject_ref=str(no.pk)).exists()
 
 
 def test_an_offer_reaches_the_mailbox_with_a_link_to_apply(
