@@ -56,6 +56,12 @@ def purpose_get(code: str) -> Purpose | None:
     return Purpose.objects.filter(code=code).first()
 
 
+def purposes_described(codes: set[str]) -> dict[str, str]:
+    """Each known purpose's plain-language description, by code (one query): the ledger's
+    "Who used my data" words for the purposes agencies exchange data for."""
+    return dict(Purpose.objects.filter(code__in=codes).values_list("code", "description"))
+
+
 def purposes_list() -> QuerySet[Purpose]:
     return Purpose.objects.prefetch_related("requesting_organisations").order_by("code")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.db import transaction
 from django.test import Client
 
 from govdoor.core import clock
@@ -11,6 +12,7 @@ from govdoor.exchange.models import Consent, Delivery, Objection, Subscription
 from govdoor.exchange.tests.factories import PersonFactory, UserFactory, keeper_user
 from govdoor.identity.decorators import SESSION_LOA
 from govdoor.identity.testing import sign_in_staff
+from govdoor.ledger.services import ledger_append
 
 pytestmark = pytest.mark.django_db
 EVENT = "0190b8c4-0000-7000-8000-00000000000a"
@@ -201,3 +203,21 @@ def test_a_bad_proposal_in_the_back_office_is_refused_with_the_reason(
     response = client.post("/backoffice/exchange/policies/propose/", data, follow=True)
     assert words in response.content.decode()
     assert not AccessPolicy.objects.exists()
+
+
+def test_who_used_my_data_words_an_exchange_purpose_by_its_description(person, purpose, tax):
+    purpose.description = "To work out the housing benefit you are owed."
+    purpose.save()
+    with transaction.atomic():
+        ledger_append(
+            subject_id=str(person.pk),
+            actor_org=tax.code,
+            actor_user=None,
+            action="disclose",
+            purpose=purpose.code,
+            legal_basis=purpose.legal_basis,
+            fields=["population.street"],
+        )
+    html = person_client(person).get("/my/data-uses/").content.decode()
+    assert "To work out the housing benefit you are owed." in html
+    assert f"Purpose code: {purpose.code}" in html

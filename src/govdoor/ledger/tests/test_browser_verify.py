@@ -102,3 +102,30 @@ def test_verify_in_the_browser_confirms_entries_and_notices_a_changed_record(liv
             assert results[1].startswith("Verification failed"), results
         finally:
             browser.close()
+
+
+def test_the_page_fits_a_phone_screen_without_sideways_scrolling(live_server, client):
+    playwright = pytest.importorskip("playwright.sync_api")
+    if not CHROMIUM.exists():
+        pytest.skip("Debian chromium is not installed")
+    OrganisationFactory(code="tax-agency", name="Tax Agency of the Republic of Demoland")
+    person = PersonFactory()
+    for i in range(2):
+        _append(person, i)
+    cookie = _signed_in_cookie(client, person)
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        try:
+            context = browser.new_context(viewport={"width": 320, "height": 640})
+            context.add_cookies([{**cookie, "url": live_server.url}])
+            page = context.new_page()
+            page.goto(f"{live_server.url}/my/data-uses/")
+            assert page.locator("button.ledger-verify").count() == 2
+            widths = page.evaluate(
+                "() => [document.documentElement.scrollWidth, window.innerWidth]"
+            )
+            assert widths[0] <= widths[1], widths
+            _assert_accessible(page)
+            assert _click_all(page) == [VERIFIED] * 2
+        finally:
+            browser.close()

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import formats
 
 from govdoor.ledger import services
 from govdoor.ledger.tests.factories import MandateFactory, OrganisationFactory, UserFactory
@@ -67,3 +72,35 @@ def test_signed_out_visitors_are_sent_to_sign_in(client):
 def test_staff_without_a_person_are_sent_to_sign_in(client):
     client.force_login(UserFactory())
     assert client.get(URL).status_code == 302
+
+
+def test_each_use_says_when_in_words_with_the_exact_time_for_machines(person_client, append):
+    queued = append(subject_id=str(person_client.person.pk))
+    at = queued.record["at"]
+    when = dt.datetime.fromisoformat(at)
+    html = person_client.get(URL).content.decode()
+    assert f'<time datetime="{at}">{when.day} {when:%B %Y, %H:%M}</time>' in html
+    person_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    html = person_client.get(URL).content.decode()
+    month = formats.date_format(when, "F")
+    assert month != f"{when:%B}" and f"{when.day} {month} {when:%Y}" in html
+
+
+def test_a_purpose_some_domain_words_is_shown_in_words_beside_its_code(person_client, append):
+    append(subject_id=str(person_client.person.pk), purpose="case-handling")
+    append(subject_id=str(person_client.person.pk), purpose="no-words-for-this")
+    html = person_client.get(URL).content.decode()
+    assert "To handle your case or application." in html
+    assert "Purpose code: case-handling" in html
+    assert "no-words-for-this" in html and "Purpose code: no-words-for-this" not in html
+
+
+def test_the_page_makes_as_many_queries_for_twenty_uses_as_for_one(person_client, append):
+    def uses_page_queries(n: int) -> int:
+        for _ in range(n):
+            append(subject_id=str(person_client.person.pk), purpose=f"purpose-{n}")
+        with CaptureQueriesContext(connection) as ctx:
+            assert person_client.get(URL).status_code == 200
+        return len(ctx.captured_queries)
+
+    assert uses_page_queries(1) == uses_page_queries(20)

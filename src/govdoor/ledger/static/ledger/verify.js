@@ -9,9 +9,9 @@
 (function () {
   "use strict";
 
-  var table = document.getElementById("ledger-data-uses");
-  if (!table || !window.crypto || !window.crypto.subtle || !window.fetch) { return; }
-  var cfg = table.dataset;
+  var uses = document.getElementById("ledger-data-uses");
+  if (!uses || !window.crypto || !window.crypto.subtle || !window.fetch) { return; }
+  var cfg = uses.dataset;
   var enc = new TextEncoder();
 
   // RFC 8785 (JCS) for the record's value types: keys sorted by UTF-16 code units, and
@@ -132,7 +132,7 @@
     return signed ? cfg.msgOk : cfg.msgFail;
   }
 
-  table.querySelectorAll("button.ledger-verify").forEach(function (button) {
+  uses.querySelectorAll("button.ledger-verify").forEach(function (button) {
     var result = button.parentNode.querySelector(".ledger-verify-result");
     button.hidden = false;
     button.addEventListener("click", function () {
