@@ -54,7 +54,8 @@ def _setup() -> str:
         name="Residents' parking permits",
         description="To fill in your name, address and vehicle when you apply for a permit.",
         allowed_fields=["vehicles.plate"],
-        requesters=[places["riverton_org"]],
+        consent_required=True,
+        requesters=[places["riverton_org"], transport],
     )
     exchange.consent_give(
         person=person,

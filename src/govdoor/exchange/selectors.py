@@ -222,6 +222,7 @@ def agencies_told(*, person_id: Any) -> list[dict[str, Any]]:
     )
     return [
         {
+            "event_id": d.event_id,
             "organisation": d.subscription.organisation.name,
             "topic": d.topic,
             "purpose": d.subscription.purpose.name,
@@ -229,3 +230,18 @@ def agencies_told(*, person_id: Any) -> list[dict[str, Any]]:
         }
         for d in rows
     ]
+
+
+def changes_told(*, person_id: Any) -> list[dict[str, Any]]:
+    """`agencies_told` by change (one register event: a move reaches several agencies), the
+    latest change first: its topic, when the first agency heard of it, and the agencies."""
+    changes: dict[Any, dict[str, Any]] = {}
+    for told in agencies_told(person_id=person_id):
+        change = changes.setdefault(
+            told["event_id"], {"topic": told["topic"], "at": told["delivered_at"], "told": []}
+        )
+        change["at"] = min(change["at"], told["delivered_at"])
+        change["told"].append(told)
+    for change in changes.values():
+        change["told"].sort(key=lambda t: t["organisation"])
+    return sorted(changes.values(), key=lambda c: c["at"], reverse=True)

@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
 from govdoor.core import clock
@@ -20,6 +21,14 @@ from govdoor.identity.decorators import person_required, staff_required
 from govdoor.organisations.models import Organisation, StaffRole
 from govdoor.organisations.selectors import user_has_role
 
+# How "We told these agencies" names each change (tellusonce.TOPICS) to the person.
+TOPIC_WORDS = {
+    "population.address_changed": _l("Your change of address"),
+    "population.family_changed": _l("A change in your family"),
+    "vehicles.owner_changed": _l("A change of owner of your vehicle"),
+    "property.owner_changed": _l("A change of owner of your property"),
+}
+
 
 def _person(request: HttpRequest):  # type: ignore[no-untyped-def]
     return request.user.person  # type: ignore[union-attr]
@@ -29,12 +38,16 @@ def _person(request: HttpRequest):  # type: ignore[no-untyped-def]
 def my_consents(request: HttpRequest) -> HttpResponse:
     person = _person(request)
     purposes = [p for p in selectors.purposes_list() if p.consent_required]
+    # What a person can consent to: each organisation that uses a purpose, with that purpose.
+    offers = [(p, org) for p in purposes for org in p.requesting_organisations.all()]
     if request.method == "POST":
-        purpose = next((p for p in purposes if p.code == request.POST.get("purpose")), None)
-        org = (
-            purpose.requesting_organisations.filter(code=request.POST.get("organisation")).first()
-            if purpose
-            else None
+        # One choice "purpose/organisation" from the page, or the two fields apart.
+        chosen = request.POST.get("choice", "").partition("/")
+        purpose_code = chosen[0] if chosen[1] else request.POST.get("purpose")
+        org_code = chosen[2] if chosen[1] else request.POST.get("organisation")
+        purpose, org = next(
+            ((p, o) for p, o in offers if p.code == purpose_code and o.code == org_code),
+            (None, None),
         )
         if purpose is None or org is None:
             messages.error(request, _("Choose a purpose and an organisation."))
@@ -55,8 +68,11 @@ def my_consents(request: HttpRequest) -> HttpResponse:
         "exchange/my_consents.html",
         {
             "consents": list(selectors.consents_of(person_id=person.pk)),
-            "purposes": purposes,
-            "told": selectors.agencies_told(person_id=person.pk),
+            "offers": offers,
+            "changes": [
+                change | {"words": TOPIC_WORDS.get(change["topic"], change["topic"])}
+                for change in selectors.changes_told(person_id=person.pk)
+            ],
         },
     )
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.db import transaction
 from django.test import Client
 
 from govdoor.core import clock
-from govdoor.exchange import tellusonce
+from govdoor.exchange import selectors, tellusonce
 from govdoor.exchange.models import Consent, Delivery, Objection, Subscription
 from govdoor.exchange.tests.factories import PersonFactory, UserFactory, keeper_user
 from govdoor.identity.decorators import SESSION_LOA
@@ -50,6 +52,24 @@ def test_a_person_gives_and_withdraws_consent(person, purpose, tax):
     client.post(f"/my/consents/{consent.pk}/revoke/")
     consent.refresh_from_db()
     assert consent.revoked_at is not None
+
+
+def test_a_person_consents_by_choosing_one_organisation_and_purpose_pair(
+    person, purpose, tax, keeper_org
+):
+    purpose.consent_required = True
+    purpose.save()
+    client = person_client(person)
+    page = client.get("/my/consents/").content.decode()
+    assert f'value="{purpose.code}/{tax.code}"' in page
+    assert f'value="{purpose.code}/{keeper_org.code}"' not in page  # it does not use it
+    for refused in (f"{purpose.code}/{keeper_org.code}", f"{purpose.code}/", "nonsense", ""):
+        response = client.post("/my/consents/", {"choice": refused}, follow=True)
+        assert "Choose a purpose and an organisation." in response.content.decode(), refused
+    assert not Consent.objects.exists()
+    response = client.post("/my/consents/", {"choice": f"{purpose.code}/{tax.code}"})
+    assert response.status_code == 302
+    assert Consent.objects.get(person=person).organisation == tax
 
 
 def test_another_persons_consent_cannot_be_withdrawn(person, purpose, tax):
@@ -103,6 +123,45 @@ def test_the_person_sees_which_agencies_were_told_about_their_move(person, purpo
     assert "We told these agencies about your changes" in page and "Tax Agency" in page
     other = person_client(PersonFactory()).get("/my/consents/").content.decode()
     assert "Tax Agency" not in other
+
+
+def test_agencies_told_of_one_change_are_listed_under_it_the_latest_change_first(
+    person, purpose, tax, keeper_org
+):
+    moved, family = EVENT, "0190b8c4-0000-7000-8000-00000000000b"
+    earlier = clock.now() - dt.timedelta(days=3)
+    for org, event, topic, at in (
+        (tax, moved, tellusonce.TOPICS[0], earlier),
+        (keeper_org, moved, tellusonce.TOPICS[0], earlier + dt.timedelta(seconds=2)),
+        (tax, family, tellusonce.TOPICS[1], clock.now()),
+    ):
+        subscription, _ = Subscription.objects.get_or_create(
+            organisation=org, purpose=purpose, topic=topic, plugin="demo"
+        )
+        Delivery.objects.create(
+            subscription=subscription,
+            event_id=event,
+            topic=topic,
+            subject_ref=str(person.pk),
+            status="delivered",
+            next_attempt_at=at,
+            created_at=at,
+            delivered_at=at,
+        )
+    changes = selectors.changes_told(person_id=person.pk)
+    assert [c["topic"] for c in changes] == [tellusonce.TOPICS[1], tellusonce.TOPICS[0]]
+    assert [t["organisation"] for t in changes[1]["told"]] == sorted([tax.name, keeper_org.name])
+    assert changes[1]["at"] == earlier
+    page = person_client(person).get("/my/consents/").content.decode()
+    family_at, move_at = page.index("A change in your family"), page.index("Your change of address")
+    assert family_at < move_at
+    assert page.count(f"{tax.name}: {purpose.name}") == 2
+
+
+def test_every_change_agencies_can_subscribe_to_has_words_for_the_person():
+    from govdoor.exchange.views import TOPIC_WORDS
+
+    assert set(TOPIC_WORDS) == set(tellusonce.TOPICS)
 
 
 def test_the_keeper_approves_a_policy_and_retries_a_dead_delivery_in_the_back_office(
