@@ -109,7 +109,7 @@ def _name_shown_with(page: Page, value: str) -> str:
 # Each page, and a column name with the value it must show beside it on a phone.
 PAGES = [
     ("/my/consents/", "Purpose", "Residents' parking permits"),
-    ("/my/objections/", "From register", "vehicles"),
+    ("/my/objections/", "From register", "Vehicles"),
     ("/my/registers/", "Kept by", LONG_ORG),
     ("/my/cases/", "Handled by", "Tax Agency"),
     ("/my/data-uses/", "Purpose", "To fill in your name, address and vehicle"),

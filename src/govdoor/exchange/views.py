@@ -20,6 +20,7 @@ from govdoor.identity.agency import request_organisation
 from govdoor.identity.decorators import person_required, staff_required
 from govdoor.organisations.models import Organisation, StaffRole
 from govdoor.organisations.selectors import user_has_role
+from govdoor.registries import selectors as registers
 
 # How "We told these agencies" names each change (tellusonce.TOPICS) to the person.
 TOPIC_WORDS = {
@@ -93,6 +94,7 @@ def my_objections(request: HttpRequest) -> HttpResponse:
     person = _person(request)
     purposes = list(selectors.purposes_list())
     organisations = Organisation.objects.filter(exchange_purposes__isnull=False).distinct()
+    register_names = {r.code: r.name for r in registers.registers_list().order_by("version")}
     if request.method == "POST":
         purpose = next((p for p in purposes if p.code == request.POST.get("purpose")), None)
         recipient = organisations.filter(code=request.POST.get("recipient")).first()
@@ -111,9 +113,13 @@ def my_objections(request: HttpRequest) -> HttpResponse:
         request,
         "exchange/my_objections.html",
         {
-            "objections": list(selectors.objections_of(person_id=person.pk)),
+            "objections": [
+                (o, register_names.get(o.register_code, o.register_code))
+                for o in selectors.objections_of(person_id=person.pk)
+            ],
             "purposes": purposes,
             "organisations": list(organisations.order_by("name")),
+            "registers": sorted(register_names.items(), key=lambda item: item[1]),
         },
     )
 

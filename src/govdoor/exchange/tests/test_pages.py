@@ -72,6 +72,21 @@ def test_a_person_consents_by_choosing_one_organisation_and_purpose_pair(
     assert Consent.objects.get(person=person).organisation == tax
 
 
+def test_a_person_objects_to_sharing_data_from_one_register_named_in_words(
+    person, population, tax, purpose
+):
+    client = person_client(person)
+    page = client.get("/my/objections/").content.decode()
+    assert f'<option value="{population.code}">{population.name}</option>' in page
+    page = client.post("/my/objections/", {"register": "no-such-register"}, follow=True)
+    assert page.status_code == 200 and not Objection.objects.exists()
+    client.post("/my/objections/", {"register": population.code, "recipient": "tax"})
+    objection = Objection.objects.get()
+    assert objection.register_code == population.code and objection.recipient == tax
+    page = client.get("/my/objections/").content.decode()
+    assert f'class="govuk-table__cell">{population.name}</td>' in page
+
+
 def test_another_persons_consent_cannot_be_withdrawn(person, purpose, tax):
     consent = Consent.objects.create(
         person=person, organisation=tax, purpose=purpose, fields=[], given_at=clock.now()
