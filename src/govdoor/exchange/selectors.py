@@ -16,7 +16,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Q, QuerySet, Value, When
 
 from govdoor.core import clock
 from govdoor.core.ids import uuid_or_none
@@ -194,6 +194,16 @@ def policies_involving(organisation: Organisation) -> QuerySet[AccessPolicy]:
     """Policies the organisation proposed or must decide as the register keeper."""
     return AccessPolicy.objects.select_related("purpose", "requester", "keeper").filter(
         Q(requester=organisation) | Q(keeper=organisation)
+    )
+
+
+def policies_to_decide_first(organisation: Organisation) -> QuerySet[AccessPolicy]:
+    """`policies_involving`, the proposals this organisation must decide as keeper first,
+    then the newest: a keeper of a national register sees hundreds of policies, and the
+    ones waiting for it must not sink below them."""
+    waiting = Q(status=AccessPolicy.Status.PROPOSED, keeper=organisation)
+    return policies_involving(organisation).order_by(
+        Case(When(waiting, then=Value(0)), default=Value(1)), "-created_at", "-pk"
     )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -22,6 +23,7 @@ from govdoor.organisations.models import Organisation, StaffRole
 from govdoor.organisations.selectors import user_has_role
 from govdoor.registries import selectors as registers
 
+POLICIES_PER_PAGE = 25
 # How "We told these agencies" names each change (tellusonce.TOPICS) to the person.
 TOPIC_WORDS = {
     "population.address_changed": _l("Your change of address"),
@@ -145,7 +147,9 @@ def backoffice(request: HttpRequest) -> HttpResponse:
         "exchange/backoffice.html",
         {
             "organisation": org,
-            "policies": list(selectors.policies_involving(org).order_by("-created_at")[:100]),
+            "page": Paginator(selectors.policies_to_decide_first(org), POLICIES_PER_PAGE).get_page(
+                request.GET.get("page")
+            ),
             "dead": list(selectors.deliveries_dead().filter(subscription__organisation=org)[:100]),
             "proposable": [
                 p for p in selectors.purposes_list() if org in p.requesting_organisations.all()

@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from govdoor.core import clock
 from govdoor.exchange import selectors, tellusonce
-from govdoor.exchange.models import Consent, Delivery, Objection, Subscription
-from govdoor.exchange.tests.factories import PersonFactory, UserFactory, keeper_user
+from govdoor.exchange.models import AccessPolicy, Consent, Delivery, Objection, Subscription
+from govdoor.exchange.tests.factories import PersonFactory, PolicyFactory, UserFactory, keeper_user
 from govdoor.identity.decorators import SESSION_LOA
 from govdoor.identity.testing import sign_in_staff
 from govdoor.ledger.services import ledger_append
@@ -207,6 +208,30 @@ def test_the_keeper_approves_a_policy_and_retries_a_dead_delivery_in_the_back_of
     client.post(f"/backoffice/exchange/deliveries/{dead.pk}/retry/")
     dead.refresh_from_db()
     assert dead.status == "pending"
+
+
+def test_the_keeper_sees_the_policies_it_must_decide_first_a_page_at_a_time(
+    keeper_org, policy, purpose, tax, django_assert_max_num_queries
+):
+    policy.status = "proposed"
+    policy.save()
+    AccessPolicy.objects.filter(pk=policy.pk).update(created_at=clock.now() - dt.timedelta(days=9))
+    for n in range(30):  # newer, already decided
+        PolicyFactory(purpose=purpose, requester=tax, keeper=keeper_org, fields=[f"f{n}"])
+    client = staff_client(keeper_user(keeper_org))
+    with CaptureQueriesContext(connection) as first:
+        page = client.get("/backoffice/exchange/").content.decode()
+    queries = len(first.captured_queries)  # now: the next request clears the log
+    assert queries > 0
+    rows = page.split('<tr class="govuk-table__row">')
+    assert 'value="approve"' in rows[2]  # the first policy row is the one waiting
+    assert "Page 1 of 2" in page and "population: street, birth_date; age_over_18 (derived)" in page
+    last = client.get("/backoffice/exchange/?page=2").content.decode()
+    assert "Page 2 of 2" in last and 'value="approve"' not in last
+    for n in range(30, 60):
+        PolicyFactory(purpose=purpose, requester=tax, keeper=keeper_org, fields=[f"f{n}"])
+    with django_assert_max_num_queries(queries):
+        client.get("/backoffice/exchange/")
 
 
 def test_a_requester_cannot_decide_its_own_policy_in_the_back_office(tax, policy):

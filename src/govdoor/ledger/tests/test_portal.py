@@ -103,4 +103,5 @@ def test_the_page_makes_as_many_queries_for_twenty_uses_as_for_one(person_client
             assert person_client.get(URL).status_code == 200
         return len(ctx.captured_queries)
 
-    assert uses_page_queries(1) == uses_page_queries(20)
+    one = uses_page_queries(1)
+    assert one > 0 and uses_page_queries(20) == one
