@@ -24,9 +24,9 @@ def _setup() -> dict[str, Any]:
     """A tax relief case from a Riverton resident, a tax case worker, a person's session."""
     from govdoor.cases.tests.factories import answers, open_case, person_living_in
     from govdoor.catalogue.tests.factories import ServiceFactory
-    from govdoor.identity.decorators import SESSION_IDP, SESSION_LOA
-    from govdoor.identity.services import staff_user_create, user_for_person
+    from govdoor.identity.services import staff_user_create
     from govdoor.identity.staff_auth import demo_totp_code
+    from govdoor.identity.testing import sign_in_person
     from govdoor.organisations.tests.factories import demo_country
 
     places = demo_country()
@@ -43,13 +43,7 @@ def _setup() -> dict[str, Any]:
         roles=["case_worker"],
         totp_key=TOTP_KEY,
     )
-    client = Client()
-    client.force_login(
-        user_for_person(person=person), backend="django.contrib.auth.backends.ModelBackend"
-    )
-    session = client.session
-    session[SESSION_LOA], session[SESSION_IDP] = 2, "demo"
-    session.save()
+    client = sign_in_person(Client(), person)
     return {
         "case_id": str(case.pk),
         "reference": case.reference,

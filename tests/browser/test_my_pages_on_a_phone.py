@@ -29,8 +29,7 @@ def _setup() -> str:
     from govdoor.catalogue.tests.factories import ServiceFactory
     from govdoor.exchange import services as exchange
     from govdoor.exchange.tests.factories import PurposeFactory
-    from govdoor.identity.decorators import SESSION_IDP, SESSION_LOA
-    from govdoor.identity.services import user_for_person
+    from govdoor.identity.testing import sign_in_person
     from govdoor.ledger.services import ledger_append
     from govdoor.organisations.tests.factories import OrganisationFactory, demo_country
     from govdoor.registries import services as registries
@@ -74,14 +73,7 @@ def _setup() -> str:
             legal_basis="Road Traffic Act s. 7",
             fields=["vehicles.plate"],
         )
-    client = Client()
-    client.force_login(
-        user_for_person(person=person), backend="django.contrib.auth.backends.ModelBackend"
-    )
-    session = client.session
-    session[SESSION_LOA], session[SESSION_IDP] = 2, "demo"
-    session.save()
-    return str(client.cookies["sessionid"].value)
+    return str(sign_in_person(Client(), person).cookies["sessionid"].value)
 
 
 def _name_shown_with(page: Page, value: str) -> str:

@@ -1,4 +1,5 @@
-"""Test support other domains share: an agency system with a bearer token, signed-in staff.
+"""Test support other domains share: an agency system with a bearer token, signed-in staff,
+a signed-in person.
 
 Why here: identity owns agency clients and sign-in; before this, several domains' tests
 each built the same token or the same verified staff session by hand.
@@ -16,7 +17,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from oauth2_provider.models import AccessToken
 
 from govdoor.identity.agency import agency_client_create
-from govdoor.identity.models import User
+from govdoor.identity.decorators import SESSION_IDP, SESSION_LOA
+from govdoor.identity.models import Person, User
+from govdoor.identity.services import user_for_person
 from govdoor.organisations.models import Organisation
 
 
@@ -46,5 +49,16 @@ def sign_in_staff(client: Client, user: User) -> Client:
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+def sign_in_person(client: Client, person: Person, *, loa: int = 2, idp: str = "demo") -> Client:
+    """Log the person in as their identity provider would: at level of assurance `loa`."""
+    client.force_login(
+        user_for_person(person=person), backend="django.contrib.auth.backends.ModelBackend"
+    )
+    session = client.session
+    session[SESSION_LOA], session[SESSION_IDP] = loa, idp
     session.save()
     return client

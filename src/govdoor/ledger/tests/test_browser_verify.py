@@ -3,8 +3,11 @@ WebCrypto, against the live API (the same checks an outside verifier makes)."""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -74,58 +77,49 @@ def _append(person, i: int) -> None:
         )
 
 
-def test_verify_in_the_browser_confirms_entries_and_notices_a_changed_record(live_server, client):
-    playwright = pytest.importorskip("playwright.sync_api")
-    if not CHROMIUM.exists():
-        pytest.skip("Debian chromium is not installed")
-    OrganisationFactory(code="tax-agency", name="Tax Agency")
-    person = PersonFactory()
-    for i in range(3):
-        _append(person, i)
-    cookie = _signed_in_cookie(client, person)
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-        try:
-            context = browser.new_context()
-            context.add_cookies([{**cookie, "url": live_server.url}])
-            page = context.new_page()
-            page.goto(f"{live_server.url}/my/data-uses/")
-            _assert_accessible(page)
-            # Debian chromium has Ed25519 in WebCrypto: the signature is checked, not skipped
-            assert _click_all(page) == [VERIFIED] * 3
-
-            with ThreadPoolExecutor(1) as pool:  # no ORM in Playwright's event-loop thread
-                pool.submit(_forge_record, 1).result()
-            page.reload()
-            results = _click_all(page)  # newest first: index 2, 1, 0
-            assert results[0] == results[2] == VERIFIED
-            assert results[1].startswith("Verification failed"), results
-        finally:
-            browser.close()
-
-
-def test_the_page_fits_a_phone_screen_without_sideways_scrolling(live_server, client):
+@contextlib.contextmanager
+def _data_uses_page(live_server, client, *, uses: int, viewport=None) -> Iterator[Any]:
+    """A person with `uses` recorded uses of their data, on their page in chromium."""
     playwright = pytest.importorskip("playwright.sync_api")
     if not CHROMIUM.exists():
         pytest.skip("Debian chromium is not installed")
     OrganisationFactory(code="tax-agency", name="Tax Agency of the Republic of Demoland")
     person = PersonFactory()
-    for i in range(2):
+    for i in range(uses):
         _append(person, i)
     cookie = _signed_in_cookie(client, person)
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
         try:
-            context = browser.new_context(viewport={"width": 320, "height": 640})
+            context = browser.new_context(**({"viewport": viewport} if viewport else {}))
             context.add_cookies([{**cookie, "url": live_server.url}])
             page = context.new_page()
             page.goto(f"{live_server.url}/my/data-uses/")
-            assert page.locator("button.ledger-verify").count() == 2
-            widths = page.evaluate(
-                "() => [document.documentElement.scrollWidth, window.innerWidth]"
-            )
-            assert widths[0] <= widths[1], widths
-            _assert_accessible(page)
-            assert _click_all(page) == [VERIFIED] * 2
+            yield page
         finally:
             browser.close()
+
+
+def test_verify_in_the_browser_confirms_entries_and_notices_a_changed_record(live_server, client):
+    with _data_uses_page(live_server, client, uses=3) as page:
+        _assert_accessible(page)
+        # Debian chromium has Ed25519 in WebCrypto: the signature is checked, not skipped
+        assert _click_all(page) == [VERIFIED] * 3
+
+        with ThreadPoolExecutor(1) as pool:  # no ORM in Playwright's event-loop thread
+            pool.submit(_forge_record, 1).result()
+        page.reload()
+        results = _click_all(page)  # newest first: index 2, 1, 0
+        assert results[0] == results[2] == VERIFIED
+        assert results[1].startswith("Verification failed"), results
+
+
+def test_the_page_fits_a_phone_screen_and_verifies_there(live_server, client):
+    with _data_uses_page(
+        live_server, client, uses=2, viewport={"width": 320, "height": 640}
+    ) as page:
+        assert page.locator("button.ledger-verify").count() == 2
+        widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+        assert widths[0] <= widths[1], widths
+        _assert_accessible(page)
+        assert _click_all(page) == [VERIFIED] * 2
