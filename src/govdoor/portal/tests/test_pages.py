@@ -161,6 +161,17 @@ def test_my_govdoor_lists_the_mandates_in_force_i_hold(client: Client, sign_in: 
     assert "Someoneelses" not in html
 
 
+def test_my_govdoor_links_to_consents_objections_agencies_told_and_registers(
+    client: Client, sign_in: SignIn
+) -> None:
+    sign_in()
+    html = _text(client.get("/my/"))
+    for route in ("exchange:my-consents", "exchange:my-objections", "registries:my-registers"):
+        assert f'href="{reverse(route)}"' in html, route
+    assert f'href="{reverse("exchange:my-consents")}#told"' in html
+    assert 'id="told"' in _text(client.get(reverse("exchange:my-consents")))
+
+
 def test_my_govdoor_links_to_cases_letters_documents_mailbox_deadlines_and_ledger(
     client: Client, sign_in: SignIn
 ) -> None:
