@@ -13,24 +13,16 @@ import pytest
 from django.conf import settings
 from django.db import connection, transaction
 
-from govdoor.identity.decorators import SESSION_LOA
+from govdoor.identity.testing import sign_in_person
 from govdoor.ledger import selectors, services
 from govdoor.ledger.models import Entry
-from govdoor.ledger.tests.factories import OrganisationFactory, PersonFactory, UserFactory
+from govdoor.ledger.tests.factories import OrganisationFactory, PersonFactory
 from govdoor.ledger.tests.tampering import triggers_off
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 CHROMIUM = Path("/usr/bin/chromium")
 VERIFIED = "Verified: this entry is in the signed ledger."
-
-
-def _signed_in_cookie(client, person) -> dict[str, str]:
-    client.force_login(UserFactory(person=person))
-    session = client.session
-    session[SESSION_LOA] = 1
-    session.save()
-    return {"name": settings.SESSION_COOKIE_NAME, "value": session.session_key}
 
 
 def _assert_accessible(page) -> None:
@@ -87,7 +79,8 @@ def _data_uses_page(live_server, client, *, uses: int, viewport=None) -> Iterato
     person = PersonFactory()
     for i in range(uses):
         _append(person, i)
-    cookie = _signed_in_cookie(client, person)
+    session = sign_in_person(client, person, loa=1).cookies[settings.SESSION_COOKIE_NAME]
+    cookie = {"name": settings.SESSION_COOKIE_NAME, "value": session.value}
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
         try:
